@@ -1,0 +1,419 @@
+import datetime
+
+from sql import Literal, Null
+from sql.aggregate import Count, Min, Sum
+from sql.conditionals import Case
+
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+
+DUE = [
+    (None, ""),
+    ('overdue', "Overdue"),
+    ('today', "Today"),
+    ('week', "Later This Week"),
+    ('later', "Later"),
+    ]
+
+
+def week_end(date):
+    "Return the Sunday of the week of date"
+    return date + datetime.timedelta(days=6 - date.weekday())
+
+
+class Activity(Workflow, ModelSQL, ModelView):
+    """Activity: a to-do with a function, an owner and a deadline.
+
+    Every module of the commercial service creates its work through
+    schedule(), so that nothing lives in one person's head: each activity
+    has an owner picked from the responsibility matrix, the portfolio and
+    the absences, a deadline, and an escalation to the head when it is
+    overdue (seed problems 1–2).
+    """
+    __name__ = 'mrk.activity'
+
+    _states = {
+        'readonly': Eval('state') != 'open',
+        }
+
+    name = fields.Char("Subject", required=True, states=_states)
+    function = fields.Many2One(
+        'mrk.function', "Function", ondelete='RESTRICT', states=_states)
+    kind = fields.Selection([
+            ('task', "Task"),
+            ('escalation', "Escalation"),
+            ], "Kind", required=True, readonly=True)
+    owner = fields.Many2One(
+        'res.user', "Owner", ondelete='RESTRICT', states=_states,
+        help="Who must do it. Empty means unassigned: the head assigns it.")
+    delegated_from = fields.Many2One(
+        'res.user', "Delegated From", readonly=True, ondelete='SET NULL',
+        help="The owner who is absent: the activity returns to him when "
+        "he is back, if still open.")
+    deadline = fields.Date("Deadline", required=True, states=_states)
+    origin = fields.Reference(
+        "Origin", selection='get_origin', states=_states,
+        help="The record the activity is about.")
+    party = fields.Many2One(
+        'party.party', "Counterparty", ondelete='SET NULL', states=_states)
+    note = fields.Text("Note", states=_states)
+    result = fields.Text("Result",
+        states={
+            'readonly': Eval('state') == 'cancelled',
+            })
+    state = fields.Selection([
+            ('open', "Open"),
+            ('done', "Done"),
+            ('cancelled', "Cancelled"),
+            ], "State", required=True, readonly=True, sort=False)
+    done_by = fields.Many2One(
+        'res.user', "Done By", readonly=True, ondelete='SET NULL')
+    done_at = fields.Timestamp("Done At", readonly=True)
+    escalation = fields.Many2One(
+        'mrk.activity', "Escalation", readonly=True, ondelete='SET NULL',
+        help="The head's activity created when this one was overdue.")
+    due = fields.Function(
+        fields.Selection(DUE, "Due"), 'get_due', searcher='search_due')
+    overdue_days = fields.Function(
+        fields.Integer("Days Overdue"), 'get_due')
+
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.owner, Index.Equality()),
+                    (t.deadline, Index.Range()),
+                    where=t.state == 'open'),
+                Index(t, (t.delegated_from, Index.Equality()),
+                    where=t.state == 'open'),
+                Index(t, (t.origin, Index.Similarity(begin=True))),
+                })
+        cls._order = [
+            ('deadline', 'ASC'),
+            ('id', 'ASC'),
+            ]
+        cls._transitions |= {
+            ('open', 'done'),
+            ('open', 'cancelled'),
+            ('done', 'open'),
+            ('cancelled', 'open'),
+            }
+        cls._buttons.update({
+                'do': {
+                    'invisible': Eval('state') != 'open',
+                    'icon': 'tryton-ok',
+                    'depends': ['state'],
+                    },
+                'cancel': {
+                    'invisible': Eval('state') != 'open',
+                    'icon': 'tryton-cancel',
+                    'depends': ['state'],
+                    },
+                'reopen': {
+                    'invisible': Eval('state') == 'open',
+                    'icon': 'tryton-undo',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'open'
+
+    @classmethod
+    def default_kind(cls):
+        return 'task'
+
+    @classmethod
+    def default_owner(cls):
+        return Transaction().user or None
+
+    @classmethod
+    def default_deadline(cls):
+        return Pool().get('ir.date').today()
+
+    @classmethod
+    def get_origin(cls):
+        pool = Pool()
+        IrModel = pool.get('ir.model')
+        return [(None, '')] + IrModel.get_name_items((ModelSQL, ModelView))
+
+    @fields.depends('origin', 'party')
+    def on_change_origin(self):
+        party = self._origin_party(self.origin)
+        if party:
+            self.party = party
+
+    @classmethod
+    def _origin_party(cls, origin):
+        "Return the counterparty an origin record is about"
+        if not origin or not getattr(origin, 'id', None) or origin.id < 0:
+            return None
+        if origin.__name__ == 'party.party':
+            return origin
+        for name in ('party', 'counterparty'):
+            party = getattr(origin, name, None)
+            if party:
+                return party
+        return None
+
+    @classmethod
+    def get_due(cls, activities, names):
+        today = Pool().get('ir.date').today()
+        end = week_end(today)
+        result = {n: {} for n in names}
+        for activity in activities:
+            due, days = None, None
+            if activity.state == 'open' and activity.deadline:
+                if activity.deadline < today:
+                    due = 'overdue'
+                    days = (today - activity.deadline).days
+                elif activity.deadline == today:
+                    due = 'today'
+                elif activity.deadline <= end:
+                    due = 'week'
+                else:
+                    due = 'later'
+            if 'due' in result:
+                result['due'][activity.id] = due
+            if 'overdue_days' in result:
+                result['overdue_days'][activity.id] = days
+        return result
+
+    @classmethod
+    def search_due(cls, name, clause):
+        _, operator, value = clause[:3]
+        today = Pool().get('ir.date').today()
+        end = week_end(today)
+        ranges = {
+            'overdue': [('deadline', '<', today)],
+            'today': [('deadline', '=', today)],
+            'week': [('deadline', '>', today), ('deadline', '<=', end)],
+            'later': [('deadline', '>', end)],
+            }
+        if operator in {'=', '!='}:
+            values = {value}
+        elif operator in {'in', 'not in'}:
+            values = set(value or [])
+        else:
+            return [('id', '=', -1)]
+        if operator in {'!=', 'not in'}:
+            values = {v for v, _ in DUE} - values
+        domain = ['OR']
+        for value in values:
+            if value in ranges:
+                domain.append([('state', '=', 'open')] + ranges[value])
+            elif value is None:
+                domain.append([('state', '!=', 'open')])
+        if len(domain) == 1:
+            return [('id', '=', -1)]
+        return domain
+
+    def get_rec_name(self, name):
+        return self.name
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return [('name', *clause[1:])]
+
+    # -- scheduling API ---------------------------------------------------
+
+    @classmethod
+    def schedule(cls, function_code, origins=None, deadline=None, note=None,
+            name=None, party=None, owner=None, kind='task'):
+        """Create one open activity per origin for the function's code.
+
+        The owner is, in this order: the given owner; the client manager
+        of the counterparty's portfolio when the function follows the
+        portfolio; the function's owner; its deputy. While that user is
+        absent, the deputy of his absence takes the activity. Without
+        origins one activity is created. Returns the activities.
+        """
+        pool = Pool()
+        Function = pool.get('mrk.function')
+        Absence = pool.get('mrk.absence')
+        Date = pool.get('ir.date')
+
+        function = Function.get(function_code)
+        today = Date.today()
+        if deadline is None:
+            deadline = today + datetime.timedelta(days=function.delay)
+        origins = list(origins) if origins else [None]
+
+        activities = []
+        for origin in origins:
+            activity_party = party or cls._origin_party(origin)
+            assignee = owner or function.resolve_owner(activity_party)
+            subject = name or function.name
+            if origin is not None and not name:
+                subject = '%s: %s' % (function.name, origin.rec_name)
+            activities.append(cls(
+                    name=subject,
+                    function=function,
+                    kind=kind,
+                    owner=assignee,
+                    deadline=deadline,
+                    origin=origin,
+                    party=activity_party,
+                    note=note,
+                    ))
+        Absence.substitute(activities, today)
+        cls.save(activities)
+        return activities
+
+    # -- workflow -----------------------------------------------------------
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('done')
+    def do(cls, activities):
+        cls.write(activities, {
+                'done_by': Transaction().user,
+                'done_at': datetime.datetime.now(),
+                })
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('cancelled')
+    def cancel(cls, activities):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('open')
+    def reopen(cls, activities):
+        cls.write(activities, {
+                'done_by': None,
+                'done_at': None,
+                })
+
+    @classmethod
+    def copy(cls, activities, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('state', 'open')
+        default.setdefault('done_by')
+        default.setdefault('done_at')
+        default.setdefault('escalation')
+        default.setdefault('delegated_from')
+        default.setdefault('result')
+        return super().copy(activities, default=default)
+
+    # -- escalation (daily cron) --------------------------------------------
+
+    @classmethod
+    def escalate(cls, date=None):
+        """Escalate overdue activities to the head (seed problem 2, 6.7, 7.3).
+
+        An open task whose deadline is older than the configured delay gets
+        one escalation: an activity for the head (or his deputy while he is
+        absent) pointing at it, and a notification naming the owner and the
+        function. Escalations are not escalated again.
+        """
+        pool = Pool()
+        Configuration = pool.get('mrk.configuration')
+        Absence = pool.get('mrk.absence')
+        Date = pool.get('ir.date')
+        Lang = pool.get('ir.lang')
+
+        if date is None:
+            date = Date.today()
+        config = Configuration(1)
+        limit = date - datetime.timedelta(days=config.escalation_delay or 0)
+        overdue = cls.search([
+                ('state', '=', 'open'),
+                ('kind', '=', 'task'),
+                ('deadline', '<', limit),
+                ('escalation', '=', None),
+                ], order=[('deadline', 'ASC'), ('id', 'ASC')])
+        head = config.get_head()
+        if not overdue or not head:
+            return []
+
+        lang = Lang.get()
+        escalations = []
+        for activity in overdue:
+            owner = (activity.owner.rec_name if activity.owner
+                else gettext('mrk_base.msg_activity_unassigned'))
+            function = (activity.function.rec_name if activity.function
+                else '-')
+            description = gettext('mrk_base.msg_activity_escalation_note',
+                activity=activity.name,
+                owner=owner,
+                function=function,
+                deadline=lang.strftime(activity.deadline),
+                days=(date - activity.deadline).days)
+            escalations.append(cls(
+                    name=gettext('mrk_base.msg_activity_escalation_name',
+                        activity=activity.name),
+                    function=activity.function,
+                    kind='escalation',
+                    owner=head,
+                    deadline=date,
+                    origin=activity,
+                    party=activity.party,
+                    note=description,
+                    ))
+        Absence.substitute(escalations, date)
+        cls.save(escalations)
+        for activity, escalation in zip(overdue, escalations):
+            activity.escalation = escalation
+        cls.save(overdue)
+        for escalation in escalations:
+            cls.notify_user(
+                [escalation], 'tryton-warning',
+                gettext('mrk_base.msg_activity_escalation_label'),
+                description=escalation.note,
+                user=escalation.owner)
+        return escalations
+
+
+class WorkloadMixin:
+    __slots__ = ()
+    open = fields.Integer("Open")
+    overdue = fields.Integer("Overdue")
+    due_today = fields.Integer("Due Today")
+    oldest_deadline = fields.Date("Oldest Deadline")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('overdue', 'DESC'), ('open', 'DESC'), ('id', 'ASC')]
+
+    @classmethod
+    def table_query(cls):
+        pool = Pool()
+        Activity = pool.get('mrk.activity')
+        Date = pool.get('ir.date')
+        activity = Activity.__table__()
+        today = Date.today()
+        key = getattr(activity, cls._workload_key)
+        return activity.select(
+            key.as_('id'),
+            key.as_(cls._workload_key),
+            Count(Literal('*')).as_('open'),
+            Sum(Case((activity.deadline < today, 1), else_=0)).as_('overdue'),
+            Sum(Case((activity.deadline == today, 1), else_=0)
+                ).as_('due_today'),
+            Min(activity.deadline).as_('oldest_deadline'),
+            where=(activity.state == 'open') & (key != Null),
+            group_by=[key])
+
+
+class WorkloadUser(WorkloadMixin, ModelSQL, ModelView):
+    "Workload per user: open and overdue activities (seed problem 1)"
+    __name__ = 'mrk.activity.workload.user'
+    _workload_key = 'owner'
+    owner = fields.Many2One('res.user', "User")
+
+
+class WorkloadFunction(WorkloadMixin, ModelSQL, ModelView):
+    "Workload per function: open and overdue activities (seed problem 1)"
+    __name__ = 'mrk.activity.workload.function'
+    _workload_key = 'function'
+    function = fields.Many2One('mrk.function', "Function")

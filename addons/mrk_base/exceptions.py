@@ -1,0 +1,18 @@
+from trytond.exceptions import UserError, UserWarning
+from trytond.model.exceptions import ValidationError
+
+
+class AbsenceError(ValidationError):
+    pass
+
+
+class FunctionError(UserError):
+    pass
+
+
+class ActivityError(UserError):
+    pass
+
+
+class ActivityWarning(UserWarning):
+    pass

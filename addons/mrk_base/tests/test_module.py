@@ -1,0 +1,502 @@
+"""Behaviour of mrk_base: the responsibility matrix, activities, absences,
+escalation and access per role (seed problems 1–3, questions 1–3)."""
+import datetime
+
+from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError, ValidationError
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
+
+D = datetime.date
+ROLES = ['head', 'senior', 'manager', 'office', 'technician', 'courier',
+    'accountant', 'monitoring', 'admin']
+
+
+def make_user(login, role=None):
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    groups = []
+    if role:
+        groups = [ModelData.get_id('mrk_base', 'group_mrk_%s' % role)]
+    user, = User.create([{
+                'name': login.title(),
+                'login': login,
+                'groups': [('add', groups)],
+                }])
+    return user
+
+
+def as_user(user):
+    "Context of an RPC call by user: access rights and record rules apply"
+    return Transaction().set_user(user.id), Transaction().set_context(
+        _check_access=True)
+
+
+class MrkBaseTestCase(ModuleTestCase):
+    "Test mrk_base module"
+    module = 'mrk_base'
+
+    def setup_people(self):
+        pool = Pool()
+        Function = pool.get('mrk.function')
+        Party = pool.get('party.party')
+        people = {r: make_user('mrk' + r if r == 'admin' else r, r)
+            for r in ROLES}
+        people['manager2'] = make_user('manager2', 'manager')
+        Function.write(Function.search([]), {
+                'owner': people['senior'].id,
+                })
+        for code, role in [('2.2', 'head'), ('3.1', 'office'),
+                ('7.1', 'monitoring'), ('8.7', 'courier')]:
+            Function.write([Function.get(code)], {'owner': people[role].id})
+        Function.write([Function.get('2.4')], {
+                'owner': people['manager'].id,
+                'deputy': people['senior'].id,
+                })
+        party, = Party.create([{
+                    'name': 'ООО «Ромашка»',
+                    'mrk_manager': people['manager2'].id,
+                    }])
+        other, = Party.create([{'name': 'ИП Иванов'}])
+        return people, party, other
+
+    @with_transaction()
+    def test_matrix_covers_every_seed_function(self):
+        "The matrix holds every code 1.1 … 9.3 of the seed with a role"
+        pool = Pool()
+        Function = pool.get('mrk.function')
+        codes = {f.code for f in Function.search([])}
+        expected = ({'1.%d' % i for i in range(1, 6)}
+            | {'2.%d' % i for i in range(1, 12)}
+            | {'3.1'} | {'4.%d' % i for i in range(1, 5)}
+            | {'5.%d' % i for i in range(1, 5)}
+            | {'6.%d' % i for i in range(1, 12)}
+            | {'7.%d' % i for i in range(1, 6)}
+            | {'8.%d' % i for i in range(1, 9)}
+            | {'9.%d' % i for i in range(1, 4)})
+        self.assertEqual(codes, expected)
+        # The shipped split (DESIGN §6): contract control to the senior
+        # manager, calls to the client manager, journals to the office
+        # administrator, signing to the head.
+        self.assertEqual(Function.get('1.1').group.name,
+            'Senior Manager')
+        self.assertEqual(Function.get('1.2').group.name, 'Client Manager')
+        self.assertTrue(Function.get('1.2').follows_portfolio)
+        self.assertEqual(Function.get('6.2').group.name,
+            'Office Administrator')
+        self.assertEqual(Function.get('2.2').group.name,
+            'Head of Commercial Service')
+        self.assertFalse(Function.get('9.2').follows_portfolio)
+
+    @with_transaction()
+    def test_unknown_function_is_named(self):
+        "Scheduling an unknown function names the code"
+        pool = Pool()
+        Activity = pool.get('mrk.activity')
+        with self.assertRaisesRegex(UserError, '"10.1"'):
+            Activity.schedule('10.1')
+
+    @with_transaction()
+    def test_owner_from_portfolio(self):
+        "A portfolio function goes to the counterparty's client manager"
+        pool = Pool()
+        Activity = pool.get('mrk.activity')
+        people, party, other = self.setup_people()
+
+        activity, = Activity.schedule('2.4', [party])
+        self.assertEqual(activity.owner, people['manager2'])
+        self.assertEqual(activity.party, party)
+        self.assertEqual(activity.origin, party)
+        self.assertIn('ООО «Ромашка»', activity.name)
+        self.assertEqual(activity.state, 'open')
+
+        # Without a portfolio manager the function's owner takes it.
+        activity, = Activity.schedule('2.4', [other])
+        self.assertEqual(activity.owner, people['manager'])
+
+    @with_transaction()
+    def test_owner_from_matrix_and_deputy(self):
+        "A non-portfolio function goes to its owner, else to its deputy"
+        pool = Pool()
+        Activity = pool.get('mrk.activity')
+        Function = pool.get('mrk.function')
+        Date = pool.get('ir.date')
+        people, party, _ = self.setup_people()
+
+        activity, = Activity.schedule('3.1', [party])
+        self.assertEqual(activity.owner, people['office'])
+        self.assertEqual(activity.deadline,
+            Date.today() + datetime.timedelta(days=Function.get('3.1').delay))
+
+        Function.write([Function.get('3.1')], {
+                'owner': None, 'deputy': people['senior'].id})
+        activity, = Activity.schedule('3.1', [party])
+        self.assertEqual(activity.owner, people['senior'])
+
+        # Nobody in the matrix: the activity waits unassigned for the head.
+        Function.write([Function.get('3.1')], {'deputy': None})
+        activity, = Activity.schedule('3.1', deadline=D(2026, 3, 2))
+        self.assertIsNone(activity.owner)
+        self.assertEqual(activity.deadline, D(2026, 3, 2))
+
+    @with_transaction()
+    def test_absence_redirects_new_activities(self):
+        "While the owner is absent, new activities go to his deputy"
+        pool = Pool()
+        Activity = pool.get('mrk.activity')
+        Absence = pool.get('mrk.absence')
+        Date = pool.get('ir.date')
+        people, party, _ = self.setup_people()
+        today = Date.today()
+
+        Absence.create([{
+                    'user': people['manager2'].id,
+                    'deputy': people['manager'].id,
+                    'date_from': today - datetime.timedelta(days=1),
+                    'date_to': today + datetime.timedelta(days=5),
+                    }])
+        activity, = Activity.schedule('2.4', [party])
+        self.assertEqual(activity.owner, people['manager'])
+        self.assertEqual(activity.delegated_from, people['manager2'])
+
+        # The deputy is away too: his own deputy takes it.
+        Absence.create([{
+                    'user': people['manager'].id,
+                    'deputy': people['senior'].id,
+                    'date_from': today,
+                    'date_to': today,
+                    }])
+        activity, = Activity.schedule('2.4', [party])
+        self.assertEqual(activity.owner, people['senior'])
+        self.assertEqual(activity.delegated_from, people['manager2'])
+
+    @with_transaction()
+    def test_absence_moves_and_returns_open_activities(self):
+        "Open activities move to the deputy and come back on return"
+        pool = Pool()
+        Activity = pool.get('mrk.activity')
+        Absence = pool.get('mrk.absence')
+        Date = pool.get('ir.date')
+        people, party, _ = self.setup_people()
+        today = Date.today()
+
+        first, second, third = Activity.schedule(
+            '2.4', [party, party, party])
+        done = Activity.schedule('1.2', [party])
+        self.assertEqual({a.owner for a in [first, second, third]},
+            {people['manager2']})
+
+        absence, = Absence.create([{
+                    'user': people['manager2'].id,
+                    'deputy': people['manager'].id,
+                    'date_from': today,
+                    'date_to': today + datetime.timedelta(days=3),
+                    }])
+        self.assertEqual(absence.state, 'current')
+        for activity in [first, second, third] + done:
+            self.assertEqual(activity.owner, people['manager'])
+            self.assertEqual(activity.delegated_from, people['manager2'])
+
+        # The deputy completes one; another one is reassigned by the head.
+        Activity.do(done)
+        Activity.write([second], {'owner': people['senior'].id})
+
+        Absence.process(today + datetime.timedelta(days=4))
+        self.assertEqual(absence.state, 'ended')
+        self.assertEqual(first.owner, people['manager2'])
+        self.assertIsNone(first.delegated_from)
+        # Open ones come back, whoever holds them now; done ones stay.
+        self.assertEqual(second.owner, people['manager2'])
+        self.assertEqual(third.owner, people['manager2'])
+        self.assertEqual(done[0].owner, people['manager'])
+        self.assertEqual(done[0].state, 'done')
+
+    @with_transaction()
+    def test_planned_absence_starts_on_its_date(self):
+        "A planned absence moves nothing until its first day"
+        pool = Pool()
+        Activity = pool.get('mrk.activity')
+        Absence = pool.get('mrk.absence')
+        Date = pool.get('ir.date')
+        people, party, _ = self.setup_people()
+        today = Date.today()
+        activity, = Activity.schedule('2.4', [party])
+        absence, = Absence.create([{
+                    'user': people['manager2'].id,
+                    'deputy': people['manager'].id,
+                    'date_from': today + datetime.timedelta(days=10),
+                    'date_to': today + datetime.timedelta(days=20),
+                    }])
+        self.assertEqual(absence.state, 'planned')
+        self.assertEqual(activity.owner, people['manager2'])
+
+        Absence.process(today + datetime.timedelta(days=10))
+        self.assertEqual(absence.state, 'current')
+        self.assertEqual(activity.owner, people['manager'])
+
+    @with_transaction()
+    def test_absence_validation(self):
+        "Overlapping absences and self-deputies are refused by name"
+        pool = Pool()
+        Absence = pool.get('mrk.absence')
+        people, _, _ = self.setup_people()
+        Absence.create([{
+                    'user': people['manager'].id,
+                    'deputy': people['senior'].id,
+                    'date_from': D(2030, 5, 1),
+                    'date_to': D(2030, 5, 14),
+                    }])
+        with self.assertRaisesRegex(ValidationError, 'Manager.*overlaps'):
+            Absence.create([{
+                        'user': people['manager'].id,
+                        'deputy': people['office'].id,
+                        'date_from': D(2030, 5, 10),
+                        'date_to': D(2030, 5, 20),
+                        }])
+        with self.assertRaises(ValidationError):
+            Absence.create([{
+                        'user': people['office'].id,
+                        'deputy': people['office'].id,
+                        'date_from': D(2030, 5, 10),
+                        'date_to': D(2030, 5, 20),
+                        }])
+        with self.assertRaises(ValidationError):
+            Absence.create([{
+                        'user': people['office'].id,
+                        'deputy': people['senior'].id,
+                        'date_from': D(2030, 5, 20),
+                        'date_to': D(2030, 5, 10),
+                        }])
+
+    @with_transaction()
+    def test_escalation(self):
+        "An overdue activity is escalated once to the head, with a notice"
+        pool = Pool()
+        Activity = pool.get('mrk.activity')
+        people, party, _ = self.setup_people()
+        transaction = Transaction()
+
+        late, = Activity.schedule('2.4', [party], deadline=D(2026, 1, 28))
+        on_time, = Activity.schedule('1.2', [party], deadline=D(2026, 2, 1))
+
+        escalations = Activity.escalate(date=D(2026, 1, 31))
+        self.assertEqual(len(escalations), 1)
+        escalation, = escalations
+        self.assertEqual(escalation.owner, people['head'])
+        self.assertEqual(escalation.kind, 'escalation')
+        self.assertEqual(escalation.origin, late)
+        self.assertEqual(late.escalation, escalation)
+        self.assertIn('Manager2', escalation.note)
+        self.assertIn('2.4', escalation.note)
+        self.assertIn('3', escalation.note)  # days overdue
+
+        notification, = [n for n in transaction.user_notifications
+            if n.user == people['head']]
+        self.assertIn('Manager2', notification.description)
+        self.assertIn('2.4', notification.description)
+
+        # Run again: nothing new; the escalation itself is not escalated.
+        self.assertEqual(Activity.escalate(date=D(2026, 2, 10)), [on_time.escalation])
+        self.assertEqual(on_time.escalation.owner, people['head'])
+        self.assertEqual(
+            Activity.escalate(date=D(2026, 3, 1)), [])
+
+    @with_transaction()
+    def test_escalation_delay_and_absent_head(self):
+        "The configured delay holds escalation; an absent head's deputy gets it"
+        pool = Pool()
+        Activity = pool.get('mrk.activity')
+        Absence = pool.get('mrk.absence')
+        Configuration = pool.get('mrk.configuration')
+        people, party, _ = self.setup_people()
+        config = Configuration(1)
+        config.escalation_delay = 2
+        config.save()
+
+        late, = Activity.schedule('2.4', [party], deadline=D(2026, 1, 29))
+        self.assertEqual(Activity.escalate(date=D(2026, 1, 31)), [])
+
+        Absence.create([{
+                    'user': people['head'].id,
+                    'deputy': people['senior'].id,
+                    'date_from': D(2026, 2, 1),
+                    'date_to': D(2026, 2, 10),
+                    }])
+        escalation, = Activity.escalate(date=D(2026, 2, 1))
+        self.assertEqual(escalation.owner, people['senior'])
+        self.assertEqual(escalation.delegated_from, people['head'])
+
+    @with_transaction()
+    def test_due_tabs(self):
+        "Overdue / Today / This week filters follow the deadline"
+        pool = Pool()
+        Activity = pool.get('mrk.activity')
+        Date = pool.get('ir.date')
+        people, party, _ = self.setup_people()
+        today = Date.today()
+        sunday = today + datetime.timedelta(days=6 - today.weekday())
+        overdue, = Activity.schedule(
+            '2.4', [party], deadline=today - datetime.timedelta(days=1))
+        due_today, = Activity.schedule('2.4', [party], deadline=today)
+        later, = Activity.schedule(
+            '2.4', [party], deadline=sunday + datetime.timedelta(days=1))
+        closed, = Activity.schedule(
+            '2.4', [party], deadline=today - datetime.timedelta(days=5))
+        Activity.do([closed])
+
+        def search(domain):
+            return set(Activity.search(domain))
+        self.assertEqual(search([('due', '=', 'overdue')]), {overdue})
+        self.assertEqual(search([('due', '=', 'today')]), {due_today})
+        self.assertEqual(
+            search([('due', 'in', ['today', 'week'])]), {due_today})
+        self.assertEqual(search([('due', '=', 'later')]), {later})
+        self.assertEqual(overdue.due, 'overdue')
+        self.assertEqual(overdue.overdue_days, 1)
+        self.assertIsNone(closed.due)
+        self.assertEqual(
+            search([('due', '!=', 'overdue')]), {due_today, later, closed})
+
+    @with_transaction()
+    def test_done_records_who_and_when(self):
+        "Marking done keeps who did it and when; reopening clears it"
+        pool = Pool()
+        Activity = pool.get('mrk.activity')
+        people, party, _ = self.setup_people()
+        activity, = Activity.schedule('2.4', [party])
+        with Transaction().set_user(people['manager2'].id):
+            Activity.do([activity])
+        self.assertEqual(activity.state, 'done')
+        self.assertEqual(activity.done_by, people['manager2'])
+        self.assertIsNotNone(activity.done_at)
+        Activity.reopen([activity])
+        self.assertEqual(activity.state, 'open')
+        self.assertIsNone(activity.done_by)
+
+    @with_transaction()
+    def test_workload(self):
+        "Workload counts open and overdue activities per user and function"
+        pool = Pool()
+        Activity = pool.get('mrk.activity')
+        WorkloadUser = pool.get('mrk.activity.workload.user')
+        WorkloadFunction = pool.get('mrk.activity.workload.function')
+        Function = pool.get('mrk.function')
+        Date = pool.get('ir.date')
+        people, party, other = self.setup_people()
+        yesterday = Date.today() - datetime.timedelta(days=1)
+        Activity.schedule('2.4', [party, party], deadline=yesterday)
+        Activity.schedule('2.4', [party])
+        Activity.schedule('3.1', [party], deadline=yesterday)
+        done, = Activity.schedule('3.1', [party])
+        Activity.do([done])
+
+        load = {w.owner: (w.open, w.overdue) for w in WorkloadUser.search([])}
+        self.assertEqual(load[people['manager2']], (3, 2))
+        self.assertEqual(load[people['office']], (1, 1))
+        self.assertEqual(WorkloadUser.search([])[0].owner, people['manager2'])
+
+        load = {w.function: (w.open, w.overdue)
+            for w in WorkloadFunction.search([])}
+        self.assertEqual(load[Function.get('2.4')], (3, 2))
+        self.assertEqual(load[Function.get('3.1')], (1, 1))
+
+    @with_transaction()
+    def test_access_activities_by_role(self):
+        "A user sees his activities; the head and senior manager see all"
+        pool = Pool()
+        Activity = pool.get('mrk.activity')
+        WorkloadUser = pool.get('mrk.activity.workload.user')
+        people, party, _ = self.setup_people()
+        mine, = Activity.schedule('2.4', [party])  # manager2's
+        office, = Activity.schedule('3.1', [party])  # office's
+
+        for role in ['manager2', 'office', 'technician']:
+            user = people[role]
+            with Transaction().set_user(user.id), \
+                    Transaction().set_context(_check_access=True):
+                visible = set(Activity.search([]))
+                expected = {a for a in [mine, office] if a.owner == user}
+                self.assertEqual(visible, expected, role)
+                with self.assertRaises(AccessError):
+                    WorkloadUser.search([])
+        for role in ['head', 'senior', 'admin']:
+            with Transaction().set_user(people[role].id), \
+                    Transaction().set_context(_check_access=True):
+                self.assertEqual(
+                    set(Activity.search([])), {mine, office}, role)
+                self.assertTrue(WorkloadUser.search([]))
+
+        # manager2 cannot close the office administrator's activity ...
+        with Transaction().set_user(people['manager2'].id), \
+                Transaction().set_context(_check_access=True):
+            with self.assertRaises(AccessError):
+                Activity.do([Activity(office.id)])
+            Activity.do([Activity(mine.id)])
+        self.assertEqual(mine.state, 'done')
+        # ... nor delete his own.
+        with Transaction().set_user(people['manager2'].id), \
+                Transaction().set_context(_check_access=True):
+            with self.assertRaises(AccessError):
+                Activity.delete([Activity(mine.id)])
+
+    @with_transaction()
+    def test_access_matrix_by_role(self):
+        "Only the head and the administrator change the matrix"
+        pool = Pool()
+        Function = pool.get('mrk.function')
+        people, _, _ = self.setup_people()
+        for role in ['senior', 'manager', 'office', 'technician']:
+            with Transaction().set_user(people[role].id), \
+                    Transaction().set_context(_check_access=True):
+                function = Function.get('1.1')
+                self.assertTrue(function.name)
+                with self.assertRaises(AccessError):
+                    Function.write([function], {'owner': people[role].id})
+        for role in ['head', 'admin']:
+            with Transaction().set_user(people[role].id), \
+                    Transaction().set_context(_check_access=True):
+                function = Function.get('1.1')
+                Function.write([function], {'owner': people['office'].id})
+            self.assertEqual(Function.get('1.1').owner, people['office'])
+
+    @with_transaction()
+    def test_access_absences_by_role(self):
+        "A user records his own absence; the senior manager anybody's"
+        pool = Pool()
+        Absence = pool.get('mrk.absence')
+        people, _, _ = self.setup_people()
+        with Transaction().set_user(people['manager'].id), \
+                Transaction().set_context(_check_access=True):
+            own, = Absence.create([{
+                        'user': people['manager'].id,
+                        'deputy': people['manager2'].id,
+                        'date_from': D(2030, 1, 1),
+                        'date_to': D(2030, 1, 5),
+                        }])
+            with self.assertRaises(AccessError):
+                Absence.create([{
+                            'user': people['office'].id,
+                            'deputy': people['manager2'].id,
+                            'date_from': D(2030, 1, 1),
+                            'date_to': D(2030, 1, 5),
+                            }])
+        with Transaction().set_user(people['senior'].id), \
+                Transaction().set_context(_check_access=True):
+            Absence.create([{
+                        'user': people['office'].id,
+                        'deputy': people['manager2'].id,
+                        'date_from': D(2030, 2, 1),
+                        'date_to': D(2030, 2, 5),
+                        }])
+        with Transaction().set_user(people['technician'].id), \
+                Transaction().set_context(_check_access=True):
+            # Everyone sees who is away.
+            self.assertEqual({a.user.login for a in Absence.search([])},
+                {'manager', 'office'})
+            with self.assertRaises(AccessError):
+                Absence.write([Absence(own.id)], {'reason': 'x'})
+
+
+del ModuleTestCase
