@@ -19,6 +19,7 @@ class Absence(ModelSQL, ModelView):
     implemented here.
     """
     __name__ = 'mrk.absence'
+    __string__ = "Absence"
 
     user = fields.Many2One(
         'res.user', "User", required=True, ondelete='CASCADE',

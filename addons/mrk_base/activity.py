@@ -34,6 +34,7 @@ class Activity(Workflow, ModelSQL, ModelView):
     overdue (seed problems 1–2).
     """
     __name__ = 'mrk.activity'
+    __string__ = "Activity"
 
     _states = {
         'readonly': Eval('state') != 'open',
@@ -408,6 +409,7 @@ class WorkloadMixin:
 class WorkloadUser(WorkloadMixin, ModelSQL, ModelView):
     "Workload per user: open and overdue activities (seed problem 1)"
     __name__ = 'mrk.activity.workload.user'
+    __string__ = "Workload by User"
     _workload_key = 'owner'
     owner = fields.Many2One('res.user', "User")
 
@@ -415,5 +417,6 @@ class WorkloadUser(WorkloadMixin, ModelSQL, ModelView):
 class WorkloadFunction(WorkloadMixin, ModelSQL, ModelView):
     "Workload per function: open and overdue activities (seed problem 1)"
     __name__ = 'mrk.activity.workload.function'
+    __string__ = "Workload by Function"
     _workload_key = 'function'
     function = fields.Many2One('mrk.function', "Function")

@@ -5,6 +5,7 @@ from trytond.pool import Pool
 class Configuration(ModelSingleton, ModelSQL, ModelView):
     "Commercial service settings"
     __name__ = 'mrk.configuration'
+    __string__ = "Commercial Service Settings"
 
     head = fields.Many2One(
         'res.user', "Head of Commercial Service",

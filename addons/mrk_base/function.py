@@ -25,6 +25,7 @@ class Function(DeactivableMixin, ModelSQL, ModelView):
     counterparty's portfolio (seed problems 1–3, questions 1–3).
     """
     __name__ = 'mrk.function'
+    __string__ = "Function"
     _rec_name = 'name'
 
     sequence = fields.Integer("Sequence")

@@ -1,0 +1,218 @@
+"""Create, update and run an MRK database.
+
+    python tools/mrk.py setup [--db URI] [--name NAME] [--no-demo]
+    python tools/mrk.py run   [--db URI] [--name NAME] [--port 8000]
+
+The database URI defaults to SQLite with its files under var/db; a
+PostgreSQL URI (postgresql://user@127.0.0.1:5432/) creates the database
+NAME there if it is missing. setup activates every module under addons/
+with Russian, and loads the demo data once; it is repeated only when the
+modules' files change, so a second run starts in seconds.
+"""
+import argparse
+import hashlib
+import importlib
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / 'var'
+CONFIG = ROOT / 'config' / 'trytond.conf'
+BIN = Path(sys.executable).parent
+ADMIN_EMAIL = 'admin@mrk.example'
+
+
+def modules():
+    "The project's modules, from addons/"
+    return sorted(p.parent.name for p in ROOT.glob('addons/*/tryton.cfg'))
+
+
+def ordered_modules():
+    "The project's modules, each after the project modules it depends on"
+    from trytond.modules import get_module_info
+    ours = modules()
+    depends = {m: set(get_module_info(m).get('depends', [])) & set(ours)
+        for m in ours}
+    result = []
+    while depends:
+        ready = sorted(m for m, d in depends.items() if d <= set(result))
+        result.extend(ready)
+        for m in ready:
+            del depends[m]
+    return result
+
+
+def environment(uri):
+    env = os.environ.copy()
+    env['TRYTOND_CONFIG'] = str(CONFIG)
+    env['TRYTOND_DATABASE__URI'] = uri
+    env['TRYTOND_DATABASE__PATH'] = str(VAR / 'db')
+    env['TRYTOND_WEB__ROOT'] = str(VAR / 'www')
+    return env
+
+
+def modules_digest():
+    "A digest of every module file: a change means the database is updated"
+    digest = hashlib.sha256()
+    for path in sorted(ROOT.glob('addons/**/*')):
+        if path.is_file() and path.suffix in {
+                '.py', '.xml', '.cfg', '.po', '.fodt', '.odt'}:
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_database(uri, name):
+    "Create the empty database if it does not exist; True if created"
+    scheme = urlparse(uri).scheme
+    if scheme.startswith('sqlite'):
+        path = VAR / 'db' / (name + '.sqlite')
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.touch()
+            return True
+        return path.stat().st_size == 0
+    elif scheme.startswith('postgresql'):
+        import psycopg
+        parsed = urlparse(uri)
+        conninfo = parsed._replace(path='/postgres').geturl()
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            exists = conn.execute(
+                'SELECT 1 FROM pg_database WHERE datname = %s',
+                (name,)).fetchone()
+            if not exists:
+                conn.execute('CREATE DATABASE "%s" ENCODING \'UTF8\''
+                    % name.replace('"', ''))
+                return True
+        return False
+    raise SystemExit('Unsupported database URI: %s' % uri)
+
+
+def stamp_path(uri, name):
+    key = hashlib.sha256(('%s|%s' % (uri, name)).encode()).hexdigest()[:12]
+    return VAR / 'db' / ('%s.%s.stamp' % (name, key))
+
+
+def setup(uri, name, demo=True, quiet=False):
+    "Create or update the database; load the demo data when it is new"
+    created = ensure_database(uri, name)
+    stamp = stamp_path(uri, name)
+    digest = modules_digest()
+    if not created and stamp.exists() and stamp.read_text() == digest:
+        return False
+    with tempfile.NamedTemporaryFile('w', delete=False) as passfile:
+        passfile.write(demo_admin_password() + '\n')
+    env = environment(uri)
+    env['TRYTONPASSFILE'] = passfile.name
+    try:
+        command = [str(BIN / 'trytond-admin'), '-c', str(CONFIG), '-d', name,
+            '-u', *modules(), '--activate-dependencies', '-l', 'ru',
+            '--email', ADMIN_EMAIL]
+        if not created:
+            command.append('--all')
+        subprocess.run(command, env=env, check=True,
+            stdout=subprocess.DEVNULL if quiet else None)
+    finally:
+        os.unlink(passfile.name)
+    if demo:
+        # A process of its own, so that trytond reads this environment.
+        subprocess.run([sys.executable, __file__, 'demo', '--db', uri,
+                '--name', name], env=env, check=True)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(digest)
+    return True
+
+
+def demo_admin_password():
+    from trytond.modules.mrk_base.demo import password
+    return password('admin')
+
+
+def load_demo(uri, name):
+    "Run every module's demo.setup once, in dependency order"
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+
+    Pool.start()
+    pool = Pool(name)
+    pool.init()
+    with Transaction().start(name, 0, readonly=False) as transaction:
+        User = pool.get('res.user')
+        if User.search([('login', '=', 'head')]):
+            return  # loaded already
+        context = {}
+        for module in ordered_modules():
+            try:
+                demo = importlib.import_module(
+                    'trytond.modules.%s.demo' % module)
+            except ModuleNotFoundError:
+                continue
+            with transaction.set_context(company=context.get(
+                        'company') and context['company'].id):
+                demo.setup(context)
+        transaction.commit()
+
+
+def print_logins(port):
+    from trytond.modules.mrk_base.demo import logins
+    print()
+    print('MRK is running: http://127.0.0.1:%s/' % port)
+    print('Demo logins (login / password / role):')
+    for login, password, role in logins():
+        print('  %-12s %-16s %s' % (login, password, role))
+    print()
+    sys.stdout.flush()
+
+
+def run(uri, name, port, demo=True):
+    setup(uri, name, demo=demo)
+    env = environment(uri)
+    env['TRYTOND_WEB__LISTEN'] = '127.0.0.1:%s' % port
+    cron = subprocess.Popen(
+        [str(BIN / 'trytond-cron'), '-c', str(CONFIG), '-d', name],
+        env=env)
+    server = subprocess.Popen(
+        [str(BIN / 'trytond'), '-c', str(CONFIG), '-d', name], env=env)
+    print_logins(port)
+
+    def stop(*args):
+        for process in (server, cron):
+            if process.poll() is None:
+                process.terminate()
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop()
+        cron.wait()
+    return server.returncode or 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('command', choices=['setup', 'run', 'demo'])
+    parser.add_argument('--db', default='',
+        help="database URI; SQLite under var/db when empty")
+    parser.add_argument('--name', default='mrk', help="database name")
+    parser.add_argument('--port', default='8000')
+    parser.add_argument('--no-demo', dest='demo', action='store_false')
+    options = parser.parse_args(argv)
+    uri = options.db or 'sqlite://'
+    if options.command == 'setup':
+        setup(uri, options.name, demo=options.demo)
+    elif options.command == 'demo':
+        load_demo(uri, options.name)
+    else:
+        return run(uri, options.name, options.port, demo=options.demo)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
