@@ -1,7 +1,7 @@
 import datetime
 
-from sql import Literal, Null
-from sql.aggregate import Count, Min, Sum
+from sql import Null
+from sql.aggregate import Count, Min
 from sql.conditionals import Case
 
 from trytond.i18n import gettext
@@ -397,9 +397,11 @@ class WorkloadMixin:
         return activity.select(
             key.as_('id'),
             key.as_(cls._workload_key),
-            Count(Literal('*')).as_('open'),
-            Sum(Case((activity.deadline < today, 1), else_=0)).as_('overdue'),
-            Sum(Case((activity.deadline == today, 1), else_=0)
+            Count(activity.id).as_('open'),
+            # Count skips NULL: typed columns only, for PostgreSQL.
+            Count(Case((activity.deadline < today, activity.id))
+                ).as_('overdue'),
+            Count(Case((activity.deadline == today, activity.id))
                 ).as_('due_today'),
             Min(activity.deadline).as_('oldest_deadline'),
             where=(activity.state == 'open') & (key != Null),
