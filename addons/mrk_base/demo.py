@@ -58,14 +58,28 @@ COUNTERPARTIES = [
     ]
 
 
+ROLE_NAMES = {
+    'admin': "администратор коммерческой службы",
+    'head': "руководитель коммерческой службы",
+    'senior': "старший менеджер",
+    'manager': "менеджер по работе с клиентами",
+    'office': "офис-администратор",
+    'technician': "техник",
+    'courier': "менеджер по развитию (курьер)",
+    'accountant': "бухгалтер",
+    'monitoring': "оператор мониторинга",
+    }
+
+
 def password(login):
     return login + PASSWORD_SUFFIX
 
 
 def logins():
     "Return (login, password, role name) of every demo user"
-    return [('admin', password('admin'), "Commercial Service Administrator")
-        ] + [(l, password(l), r) for l, _, r in USERS]
+    return [('admin', password('admin'), ROLE_NAMES['admin'])] + [
+        (login, password(login), ROLE_NAMES[role])
+        for login, _, role in USERS]
 
 
 def setup(context):
