@@ -1,4 +1,5 @@
 import datetime
+import logging
 
 from sql import Null
 from sql.aggregate import Count, Min
@@ -9,6 +10,8 @@ from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
+
+logger = logging.getLogger(__name__)
 
 DUE = [
     (None, ""),
@@ -333,6 +336,9 @@ class Activity(Workflow, ModelSQL, ModelView):
                 ('escalation', '=', None),
                 ], order=[('deadline', 'ASC'), ('id', 'ASC')])
         head = config.get_head()
+        if overdue and not head:
+            logger.warning("%d overdue activities are not escalated: "
+                "no head of commercial service is set", len(overdue))
         if not overdue or not head:
             return []
 
