@@ -122,6 +122,7 @@ class Absence(ModelSQL, ModelView):
         super().delete(absences)
 
     @classmethod
+    @without_check_access
     def deputies(cls, date):
         "Return {user id: deputy id} for the absences covering date"
         absences = cls.search([
@@ -140,18 +141,6 @@ class Absence(ModelSQL, ModelView):
                 break
             seen.add(user_id)
         return user_id
-
-    @classmethod
-    def substitute(cls, activities, date):
-        """Give unsaved activities of absent owners to their deputies."""
-        deputies = cls.deputies(date)
-        if not deputies:
-            return
-        for activity in activities:
-            if activity.owner and activity.owner.id in deputies:
-                original = activity.owner
-                activity.owner = cls.resolve(original.id, deputies)
-                activity.delegated_from = original
 
     @classmethod
     @without_check_access

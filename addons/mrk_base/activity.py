@@ -154,6 +154,45 @@ class Activity(Workflow, ModelSQL, ModelView):
         if party:
             self.party = party
 
+    @fields.depends('function', 'party', 'owner', 'deadline')
+    def on_change_function(self):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        if self.function:
+            owner = self.function.resolve_owner(self.party)
+            if owner:
+                self.owner = owner
+            self.deadline = Date.today() + datetime.timedelta(
+                days=self.function.delay)
+
+    @fields.depends('function', 'party', 'owner')
+    def on_change_party(self):
+        if self.function and self.function.follows_portfolio:
+            owner = self.function.resolve_owner(self.party)
+            if owner:
+                self.owner = owner
+
+    @classmethod
+    def create(cls, vlist):
+        """Give the activities of absent owners to their deputies.
+
+        Every activity passes here, scheduled or entered by hand; the date
+        of the absence is the context's mrk_date (the cron's date) or today.
+        """
+        pool = Pool()
+        Absence = pool.get('mrk.absence')
+        Date = pool.get('ir.date')
+        date = Transaction().context.get('mrk_date') or Date.today()
+        deputies = Absence.deputies(date)
+        if deputies:
+            vlist = [v.copy() for v in vlist]
+            for values in vlist:
+                owner = values.get('owner')
+                if owner in deputies and not values.get('delegated_from'):
+                    values['owner'] = Absence.resolve(owner, deputies)
+                    values['delegated_from'] = owner
+        return super().create(vlist)
+
     @classmethod
     def _origin_party(cls, origin):
         "Return the counterparty an origin record is about"
@@ -241,7 +280,6 @@ class Activity(Workflow, ModelSQL, ModelView):
         """
         pool = Pool()
         Function = pool.get('mrk.function')
-        Absence = pool.get('mrk.absence')
         Date = pool.get('ir.date')
 
         function = Function.get(function_code)
@@ -267,7 +305,6 @@ class Activity(Workflow, ModelSQL, ModelView):
                     party=activity_party,
                     note=note,
                     ))
-        Absence.substitute(activities, today)
         cls.save(activities)
         return activities
 
@@ -321,7 +358,6 @@ class Activity(Workflow, ModelSQL, ModelView):
         """
         pool = Pool()
         Configuration = pool.get('mrk.configuration')
-        Absence = pool.get('mrk.absence')
         Date = pool.get('ir.date')
         Lang = pool.get('ir.lang')
 
@@ -343,31 +379,34 @@ class Activity(Workflow, ModelSQL, ModelView):
             return []
 
         lang = Lang.get()
-        escalations = []
+        vlist = []
         for activity in overdue:
             owner = (activity.owner.rec_name if activity.owner
                 else gettext('mrk_base.msg_activity_unassigned'))
+            if activity.delegated_from:
+                owner = gettext('mrk_base.msg_activity_owner_deputy',
+                    deputy=owner, owner=activity.delegated_from.rec_name)
             function = (activity.function.rec_name if activity.function
                 else '-')
-            description = gettext('mrk_base.msg_activity_escalation_note',
-                activity=activity.name,
-                owner=owner,
-                function=function,
-                deadline=lang.strftime(activity.deadline),
-                days=(date - activity.deadline).days)
-            escalations.append(cls(
-                    name=gettext('mrk_base.msg_activity_escalation_name',
+            vlist.append({
+                    'name': gettext('mrk_base.msg_activity_escalation_name',
                         activity=activity.name),
-                    function=activity.function,
-                    kind='escalation',
-                    owner=head,
-                    deadline=date,
-                    origin=activity,
-                    party=activity.party,
-                    note=description,
-                    ))
-        Absence.substitute(escalations, date)
-        cls.save(escalations)
+                    'function': activity.function and activity.function.id,
+                    'kind': 'escalation',
+                    'owner': head.id,
+                    'deadline': date,
+                    'origin': str(activity),
+                    'party': activity.party and activity.party.id,
+                    'note': gettext('mrk_base.msg_activity_escalation_note',
+                        activity=activity.name,
+                        owner=owner,
+                        function=function,
+                        deadline=lang.strftime(activity.deadline),
+                        days=(date - activity.deadline).days),
+                    })
+        # The absences of the cron's date decide who stands in for the head.
+        with Transaction().set_context(mrk_date=date):
+            escalations = cls.create(vlist)
         for activity, escalation in zip(overdue, escalations):
             activity.escalation = escalation
         cls.save(overdue)

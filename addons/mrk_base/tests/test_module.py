@@ -498,5 +498,68 @@ class MrkBaseTestCase(ModuleTestCase):
             with self.assertRaises(AccessError):
                 Absence.write([Absence(own.id)], {'reason': 'x'})
 
+    @with_transaction()
+    def test_menus_by_role(self):
+        "Each role sees its menus: counterparties for the office roles only"
+        pool = Pool()
+        Menu = pool.get('ir.ui.menu')
+        ModelData = pool.get('ir.model.data')
+        people, _, _ = self.setup_people()
+
+        def visible(role):
+            with Transaction().set_user(people[role].id), \
+                    Transaction().set_context(_check_access=True):
+                return {m.id for m in Menu.search([])}
+
+        def menu(xml_id):
+            module, name = xml_id.split('.')
+            return ModelData.get_id(module, name)
+        for role in ROLES:
+            menus = visible(role)
+            self.assertIn(menu('mrk_base.menu_activity_mine'), menus, role)
+            self.assertIn(menu('mrk_base.menu_absence_form'), menus, role)
+            manager = role in {'head', 'senior', 'admin'}
+            self.assertEqual(
+                menu('mrk_base.menu_activity_board') in menus, manager, role)
+            self.assertEqual(
+                menu('mrk_base.menu_workload') in menus, manager, role)
+            office = role not in {'technician', 'courier', 'monitoring'}
+            self.assertEqual(
+                menu('mrk_base.menu_counterparty_form') in menus, office,
+                role)
+            self.assertEqual(
+                menu('party.menu_party') in menus, office, role)
+
+    @with_transaction()
+    def test_activity_entered_by_hand(self):
+        "Choosing the function fills owner and deadline; absences apply"
+        pool = Pool()
+        Activity = pool.get('mrk.activity')
+        Absence = pool.get('mrk.absence')
+        Function = pool.get('mrk.function')
+        Date = pool.get('ir.date')
+        people, party, _ = self.setup_people()
+        today = Date.today()
+
+        activity = Activity(name="Позвонить", party=party)
+        activity.function = Function.get('2.4')
+        activity.on_change_function()
+        self.assertEqual(activity.owner, people['manager2'])
+        self.assertEqual(activity.deadline,
+            today + datetime.timedelta(days=Function.get('2.4').delay))
+        activity.function = Function.get('3.1')
+        activity.on_change_function()
+        self.assertEqual(activity.owner, people['office'])
+
+        Absence.create([{
+                    'user': people['office'].id,
+                    'deputy': people['senior'].id,
+                    'date_from': today,
+                    'date_to': today,
+                    }])
+        activity.save()
+        self.assertEqual(activity.owner, people['senior'])
+        self.assertEqual(activity.delegated_from, people['office'])
+
 
 del ModuleTestCase
