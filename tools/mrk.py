@@ -141,7 +141,8 @@ def load_demo(uri, name):
     Pool.start()
     pool = Pool(name)
     pool.init()
-    with Transaction().start(name, 0, readonly=False) as transaction:
+    with Transaction().start(name, 0, readonly=False,
+            context={'language': 'ru'}) as transaction:
         User = pool.get('res.user')
         if User.search([('login', '=', 'head')]):
             return  # loaded already
@@ -173,17 +174,22 @@ def run(uri, name, port, demo=True):
     setup(uri, name, demo=demo)
     env = environment(uri)
     env['TRYTOND_WEB__LISTEN'] = '127.0.0.1:%s' % port
+    # A session of its own: the cron's workers stop with it.
     cron = subprocess.Popen(
         [str(BIN / 'trytond-cron'), '-c', str(CONFIG), '-d', name],
-        env=env)
+        env=env, start_new_session=True)
     server = subprocess.Popen(
         [str(BIN / 'trytond'), '-c', str(CONFIG), '-d', name], env=env)
     print_logins(port)
 
     def stop(*args):
-        for process in (server, cron):
-            if process.poll() is None:
-                process.terminate()
+        if server.poll() is None:
+            server.terminate()
+        if cron.poll() is None:
+            try:
+                os.killpg(cron.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
     signal.signal(signal.SIGTERM, stop)
     try:
         server.wait()
