@@ -1,0 +1,458 @@
+"""Our company's card sent to counterparties (1.5) and the list of expiring
+contracts in Excel (1.1).
+
+The company card (карточка предприятия) is the page of requisites a
+counterparty needs to prepare a contract: names, INN, KPP, OGRN, addresses,
+bank account and the director. It is printed from the company and sent by
+e-mail from the counterparty or the contract with the "Send Company Card"
+button; the e-mail goes through ir.email, so it is sent when the transaction
+commits and stays in the e-mail list of the record.
+
+The expiring contracts are exported to an .xlsx workbook (the report the
+senior manager used to take from 1C) from the print menu of the contracts.
+"""
+import datetime
+import html
+import io
+import re
+from types import SimpleNamespace
+
+import xlsxwriter
+
+from trytond.exceptions import UserError
+from trytond.i18n import gettext
+from trytond.model import ModelView
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.report import Report
+from trytond.transaction import Transaction, without_check_access
+
+EMPTY = '—'
+FILENAME_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+class CompanyCardError(UserError):
+    pass
+
+
+def _text(value):
+    "The value as printed on the card: a dash for nothing"
+    if value is None:
+        return EMPTY
+    value = str(value).strip()
+    return value or EMPTY
+
+
+def format_address(address):
+    """Russian order of an address on one line:
+    «119021, Московская обл., г. Москва, ул. Льва Толстого, д. 16»"""
+    if not address:
+        return ''
+    parts = []
+    if address.country and (address.country.code or '').upper() != 'RU':
+        parts.append(address.country.name)
+    parts.append(address.postal_code)
+    city = (address.city or '').strip()
+    if address.subdivision and address.subdivision.name not in city:
+        parts.append(address.subdivision.name)
+    parts.append(city)
+    street = address.street or ''
+    parts.extend(line.strip() for line in street.splitlines())
+    return ', '.join(p.strip() for p in parts if p and p.strip())
+
+
+def company_card_values(company):
+    """The lines of the card of company, with a dash for what is missing.
+
+    The legal address is the first address of the company's party, the
+    postal address the second one (the legal address again when there is
+    only one). The director is the signatory contact person; the chief
+    accountant the contact person with the role "Accounting".
+    """
+    pool = Pool()
+    Date = pool.get('ir.date')
+    party = company.party
+    addresses = [a for a in party.addresses if a.active]
+    legal = format_address(addresses[0]) if addresses else ''
+    postal = format_address(addresses[1]) if len(addresses) > 1 else legal
+    account = party.bank_account
+    director = party.signatory
+    accountant = None
+    for contact in party.mrk_contacts:
+        if contact.role == 'accounting' and contact.active:
+            accountant = contact
+            break
+    if director:
+        director_name = ' '.join(
+            filter(None, [director.position, director.name]))
+    else:
+        director_name = None
+    phones = [m.value for m in party.contact_mechanisms
+        if m.type in {'phone', 'mobile'}]
+    emails = [m.value for m in party.contact_mechanisms if m.type == 'email']
+    websites = [m.value for m in party.contact_mechanisms
+        if m.type == 'website']
+    return SimpleNamespace(
+        full_name=_text(party.full_name or party.name),
+        short_name=_text(party.name),
+        inn=_text(party.inn),
+        kpp=_text(party.kpp),
+        ogrn_label='ОГРНИП' if party.legal_form == 'ip' else 'ОГРН',
+        ogrn=_text(party.ogrn),
+        legal_address=_text(legal),
+        postal_address=_text(postal),
+        phone=_text(', '.join(phones)),
+        email=_text(', '.join(emails)),
+        website=_text(', '.join(websites)),
+        bank_name=_text(account.bank_name if account else None),
+        bik=_text(account.bik if account else None),
+        account=_text(account.account if account else None),
+        correspondent_account=_text(
+            account.correspondent_account if account else None),
+        director=_text(director_name),
+        director_position=(
+            director.position if director and director.position
+            else 'Руководитель'),
+        director_basis=_text(director.basis if director else None),
+        director_short=_text(director.short_name if director else None),
+        accountant=_text(accountant.name if accountant else None),
+        date=Date.today().strftime('%d.%m.%Y'),
+        )
+
+
+class CompanyCard(Report):
+    "Company card (карточка предприятия): the requisites of our company"
+    __name__ = 'mrk.company_card'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        context = super().get_context(records, header, data)
+        context['card'] = (
+            company_card_values(records[0]) if records else None)
+        context['cards'] = [company_card_values(r) for r in records]
+        return context
+
+    @classmethod
+    def render_company(cls, company):
+        "Return the file name and content of the card of company"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        action_id = ModelData.get_id('mrk_contracts', 'report_company_card')
+        with Transaction().set_context(with_rec_name=False):
+            ext, content, _, title = cls.execute(
+                [company.id], {'action_id': action_id})
+        name = FILENAME_FORBIDDEN.sub(
+            ' ', '%s %s' % (title, company.party.rec_name))
+        name = ' '.join(name.split())
+        return '%s.%s' % (name, ext), bytes(content)
+
+    @classmethod
+    def check_company(cls, company):
+        "Raise if the card of company lacks what a counterparty needs"
+        party = company.party
+        names = party.fields_get(
+            ['legal_name', 'inn', 'kpp', 'ogrn', 'bank_accounts'])
+        required = ['legal_name', 'inn']
+        if party.is_organisation:
+            required += ['kpp', 'ogrn']
+        elif party.legal_form == 'ip':
+            required += ['ogrn']
+        missing = [names[n]['string'] for n in required
+            if not getattr(party, n)]
+        if not party.bank_account:
+            missing.append(names['bank_accounts']['string'])
+        if not party.signatory:
+            missing.append(gettext('mrk_contracts.msg_signatory'))
+        if missing:
+            raise CompanyCardError(gettext(
+                    'mrk_contracts.msg_company_card_incomplete',
+                    company=company.rec_name, missing=', '.join(missing)))
+
+    @classmethod
+    def recipient(cls, party):
+        """The e-mail address of the counterparty: its e-mail contact
+        mechanism, else the e-mail of its signatory"""
+        mechanism = party.contact_mechanism_get('email')
+        if mechanism and mechanism.value:
+            return mechanism.value.strip()
+        signatory = party.signatory
+        if signatory and signatory.email:
+            return signatory.email.strip()
+        raise CompanyCardError(gettext(
+                'mrk_contracts.msg_company_card_no_email',
+                party=party.rec_name))
+
+    @classmethod
+    def current_company(cls, party):
+        "The company of the context, or the only one there is"
+        pool = Pool()
+        Company = pool.get('company.company')
+        company_id = Transaction().context.get('company')
+        if company_id is not None and company_id >= 0:
+            return Company(company_id)
+        companies = Company.search([], limit=2)
+        if len(companies) == 1:
+            return companies[0]
+        raise CompanyCardError(gettext(
+                'mrk_contracts.msg_company_card_no_company',
+                party=party.rec_name))
+
+    @classmethod
+    def email_body(cls, company, contract=None):
+        pool = Pool()
+        User = pool.get('res.user')
+        user = User(Transaction().user)
+        if contract:
+            text = gettext(
+                'mrk_contracts.msg_company_card_email_body_contract',
+                company=company.rec_name,
+                number=contract.number or '',
+                date=contract.date.strftime('%d.%m.%Y')
+                if contract.date else '')
+        else:
+            text = gettext('mrk_contracts.msg_company_card_email_body',
+                company=company.rec_name)
+        lines = text.splitlines()
+        if not user.signature:
+            # Else ir.email appends the user's signature
+            lines.append('')
+            lines.extend(gettext(
+                    'mrk_contracts.msg_company_card_email_regards',
+                    user=user.rec_name).splitlines())
+        return '<br/>'.join(html.escape(line) for line in lines)
+
+    @classmethod
+    def send(cls, records):
+        """E-mail the company card to the counterparty of each record: a
+        party (the counterparty itself, with the company of the context) or
+        a contract (its counterparty and company).
+
+        Every address is checked before anything is sent; the mail leaves at
+        the commit. The open 1.5 activities of the counterparties are done.
+        """
+        pool = Pool()
+        Email = pool.get('ir.email')
+        Activity = pool.get('mrk.activity')
+        jobs = []
+        for record in records:
+            if record.__name__ == 'party.party':
+                party, contract = record, None
+                company = cls.current_company(party)
+            else:
+                party, contract = record.party, record
+                company = record.company
+            to = cls.recipient(party)
+            cls.check_company(company)
+            jobs.append((record, party, contract, company, to))
+
+        files = {}
+        for record, party, contract, company, to in jobs:
+            if company.id not in files:
+                files[company.id] = cls.render_company(company)
+            # In the counterparty's language when it has one
+            context = {'language': party.lang.code} if party.lang else {}
+            with Transaction().set_context(**context):
+                subject = gettext(
+                    'mrk_contracts.msg_company_card_email_subject',
+                    company=company.rec_name)
+                body = cls.email_body(company, contract)
+            Email.send(
+                to=to, subject=subject, body=body,
+                files=[files[company.id]],
+                record=(record.__name__, record.id))
+            record.__class__.notify_user([record], 'tryton-email',
+                gettext('mrk_contracts.msg_company_card_sent',
+                    party=party.rec_name, email=to))
+
+        origins = {str(r) for r, *_ in jobs}
+        origins |= {str(p) for _, p, *_ in jobs}
+        parties = list({p.id for _, p, *_ in jobs})
+        with without_check_access():
+            activities = Activity.search([
+                    ('function.code', '=', '1.5'),
+                    ('state', '=', 'open'),
+                    ['OR',
+                        ('origin', 'in', list(origins)),
+                        ('party', 'in', parties),
+                        ],
+                    ])
+            if activities:
+                Activity.do(activities)
+
+
+class Party(metaclass=PoolMeta):
+    __name__ = 'party.party'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'send_company_card': {
+                    'icon': 'tryton-email',
+                    },
+                })
+
+    @classmethod
+    @ModelView.button
+    def send_company_card(cls, parties):
+        "Send our company card to the counterparties by e-mail (1.5)"
+        CompanyCard = Pool().get('mrk.company_card', type='report')
+        CompanyCard.send(parties)
+
+
+class Contract(metaclass=PoolMeta):
+    __name__ = 'mrk.contract'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'send_company_card': {
+                    'invisible': Eval('state') == 'cancelled',
+                    'icon': 'tryton-email',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    @ModelView.button
+    def send_company_card(cls, contracts):
+        "Send the card of the contract's company to its counterparty (1.5)"
+        CompanyCard = Pool().get('mrk.company_card', type='report')
+        CompanyCard.send(contracts)
+
+
+XLSX_COLUMNS = [
+    # header, width
+    ('№ договора', 16),
+    ('Дата договора', 13),
+    ('Контрагент', 40),
+    ('ИНН', 14),
+    ('Начало', 12),
+    ('Окончание', 12),
+    ('Дней до окончания', 11),
+    ('Автопролонгация', 15),
+    ('Аренда в месяц, руб.', 16),
+    ('Менеджер', 26),
+    ('Состояние', 15),
+    ]
+XLSX_STATES = {
+    'draft': 'Черновик',
+    'approval': 'На согласовании',
+    'active': 'Действует',
+    'terminated': 'Расторгнут',
+    'expired': 'Истёк',
+    'cancelled': 'Отменён',
+    }
+
+
+class ExpiringContractsXLSX(Report):
+    """Expiring contracts as an Excel workbook (1.1): the selected contracts
+    (all active contracts when none is selected) in end-date order."""
+    __name__ = 'mrk.contract.expiring_xlsx'
+
+    @classmethod
+    def execute(cls, ids, data):
+        pool = Pool()
+        ActionReport = pool.get('ir.action.report')
+        Contract = pool.get('mrk.contract')
+        Date = pool.get('ir.date')
+        data = data or {}
+        action_id = data.get('action_id')
+        if action_id is None:
+            action_report, = ActionReport.search([
+                    ('report_name', '=', cls.__name__),
+                    ], limit=1)
+        else:
+            action_report = ActionReport(action_id)
+        ids = [int(i) for i in (ids or data.get('ids') or [])]
+        cls.check_access(action_report, Contract.__name__, ids)
+        order = [('end_date', 'ASC'), ('number', 'ASC'), ('id', 'ASC')]
+        if ids:
+            contracts = Contract.search([('id', 'in', ids)], order=order)
+        else:
+            contracts = Contract.search([('state', '=', 'active')],
+                order=order)
+        content = cls.render_xlsx(contracts, title=action_report.name)
+        name = '%s %s' % (
+            action_report.name, Date.today().strftime('%d.%m.%Y'))
+        return ('xlsx', content, bool(action_report.direct_print), name)
+
+    @classmethod
+    def row(cls, contract):
+        "The values of a contract's row, in the order of XLSX_COLUMNS"
+        party = contract.party
+        return [
+            contract.number,
+            contract.date,
+            party.rec_name if party else None,
+            party.inn if party else None,
+            contract.start_date,
+            contract.end_date,
+            contract.days_to_end,
+            'да' if contract.auto_prolongation else 'нет',
+            contract.current_rent_amount,
+            contract.manager.rec_name if contract.manager else None,
+            XLSX_STATES.get(contract.state, contract.state),
+            ]
+
+    @classmethod
+    def render_xlsx(cls, contracts, title=None):
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output, {'in_memory': True})
+        workbook.set_properties({
+                'title': title or '',
+                'created': datetime.datetime.now(),
+                })
+        header_format = workbook.add_format({
+                'bold': True,
+                'text_wrap': True,
+                'valign': 'vcenter',
+                'align': 'center',
+                'border': 1,
+                'bg_color': '#D9E1F2',
+                })
+        text_format = workbook.add_format({'border': 1, 'valign': 'top'})
+        date_format = workbook.add_format({
+                'num_format': 'dd.mm.yyyy', 'border': 1, 'valign': 'top',
+                'align': 'center'})
+        integer_format = workbook.add_format({
+                'num_format': '0', 'border': 1, 'valign': 'top'})
+        money_format = workbook.add_format({
+                'num_format': '#,##0.00', 'border': 1, 'valign': 'top'})
+        center_format = workbook.add_format({
+                'border': 1, 'valign': 'top', 'align': 'center'})
+
+        sheet = workbook.add_worksheet('Договоры')
+        formats = [text_format, date_format, text_format, text_format,
+            date_format, date_format, integer_format, center_format,
+            money_format, text_format, text_format]
+        for col, (header, width) in enumerate(XLSX_COLUMNS):
+            sheet.set_column(col, col, width)
+            sheet.write_string(0, col, header, header_format)
+        sheet.set_row(0, 32)
+
+        for row, contract in enumerate(contracts, 1):
+            for col, value in enumerate(cls.row(contract)):
+                format_ = formats[col]
+                if value is None or value == '':
+                    sheet.write_blank(row, col, None, format_)
+                elif isinstance(value, (datetime.date, datetime.datetime)):
+                    sheet.write_datetime(row, col, value, format_)
+                elif isinstance(value, (int, float)) and not isinstance(
+                        value, bool):
+                    sheet.write_number(row, col, value, format_)
+                elif hasattr(value, 'as_tuple'):  # Decimal
+                    sheet.write_number(row, col, float(value), format_)
+                else:
+                    sheet.write_string(row, col, str(value), format_)
+
+        last_col = len(XLSX_COLUMNS) - 1
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, max(len(contracts), 1), last_col)
+        sheet.set_landscape()
+        sheet.set_paper(9)  # A4
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(0)
+        workbook.close()
+        return output.getvalue()

@@ -1,0 +1,331 @@
+from trytond.i18n import gettext
+from trytond.model import (
+    DeactivableMixin, Index, ModelSQL, ModelView, fields, sequence_ordered)
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+
+from . import requisites
+from .exceptions import DuplicateRequisitesWarning, RequisitesError
+
+LEGAL_FORMS = [
+    (None, ''),
+    ('ooo', "LLC (OOO)"),
+    ('ao', "Joint-stock company (AO)"),
+    ('pao', "Public joint-stock company (PAO)"),
+    ('ip', "Individual entrepreneur (IP)"),
+    ('individual', "Individual"),
+    ('other', "Other organisation"),
+    ]
+INDIVIDUAL_FORMS = {'ip', 'individual'}
+
+
+def requisite_error(record, field, error):
+    "Turn a requisites.RequisiteError into a message naming record and field"
+    Model = record.__class__
+    return RequisitesError(gettext('mrk_contracts.msg_requisite_invalid',
+            record=record.rec_name,
+            field=Model.fields_get([field])[field]['string'],
+            error=gettext('mrk_contracts.' + error.message_id,
+                **error.params)))
+
+
+class Party(metaclass=PoolMeta):
+    """Counterparty requisites (1.4, 4.1).
+
+    INN, KPP and OGRN are fields of the counterparty rather than Tryton
+    party identifiers: their rules depend on the legal form (10 or 12
+    digits, OGRN or OGRNIP, KPP required for organisations only), they are
+    printed on every contract and they are the keys of the legacy rent table
+    and of 1C.
+    """
+    __name__ = 'party.party'
+
+    legal_form = fields.Selection(LEGAL_FORMS, "Legal Form")
+    legal_name = fields.Char("Full Name",
+        help="The name as in the registration documents, for contracts.")
+    inn = fields.Char("INN", size=12)
+    kpp = fields.Char("KPP", size=9,
+        states={
+            'invisible': Eval('legal_form').in_(list(INDIVIDUAL_FORMS)),
+            })
+    ogrn = fields.Char("OGRN / OGRNIP", size=15,
+        states={
+            'invisible': Eval('legal_form') == 'individual',
+            })
+    bank_accounts = fields.One2Many(
+        'mrk.party.bank_account', 'party', "Bank Accounts")
+    mrk_contacts = fields.One2Many(
+        'mrk.party.contact', 'party', "Contact Persons")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.inn, Index.Equality())))
+
+    def get_full_name(self, name):
+        # party's full_name (a Function field) is what documents print.
+        return self.legal_name or super().get_full_name(name)
+
+    @property
+    def is_organisation(self):
+        return bool(self.legal_form) and (
+            self.legal_form not in INDIVIDUAL_FORMS)
+
+    @property
+    def signatory(self):
+        "The contact who signs the counterparty's papers"
+        for contact in self.mrk_contacts:
+            if contact.role == 'signatory' and contact.active:
+                return contact
+
+    @property
+    def bank_account(self):
+        "The counterparty's main bank account"
+        accounts = [a for a in self.bank_accounts if a.active]
+        return accounts[0] if accounts else None
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        "Store requisites without the spaces and dashes people type"
+        values = super().preprocess_values(mode, values)
+        for name in ['inn', 'kpp', 'ogrn']:
+            if values.get(name):
+                values[name] = requisites.clean(values[name]).upper()
+        return values
+
+    @fields.depends('inn', 'kpp', 'ogrn')
+    def on_change_inn(self):
+        self.inn = requisites.clean(self.inn) or None
+
+    @fields.depends('kpp')
+    def on_change_kpp(self):
+        self.kpp = requisites.clean(self.kpp).upper() or None
+
+    @fields.depends('ogrn')
+    def on_change_ogrn(self):
+        self.ogrn = requisites.clean(self.ogrn) or None
+
+    @classmethod
+    def validate_fields(cls, parties, field_names):
+        super().validate_fields(parties, field_names)
+        cls.check_requisites(parties, field_names)
+
+    @classmethod
+    def check_requisites(cls, parties, field_names=None):
+        "Check INN, KPP and OGRN against the legal form"
+        if field_names and not (field_names & {
+                    'legal_form', 'inn', 'kpp', 'ogrn'}):
+            return
+        for party in parties:
+            party._check_requisites()
+
+    def _check_requisites(self):
+        kind = None
+        if self.legal_form:
+            kind = ('individual' if self.legal_form in INDIVIDUAL_FORMS
+                else 'organisation')
+        try:
+            if self.inn:
+                field = 'inn'
+                requisites.validate_inn(self.inn, kind)
+            if self.kpp:
+                field = 'kpp'
+                requisites.validate_kpp(self.kpp)
+            if self.ogrn:
+                field = 'ogrn'
+                requisites.validate_ogrn_any(
+                    self.ogrn, kind if self.legal_form else None)
+        except requisites.RequisiteError as error:
+            raise requisite_error(self, field, error) from error
+
+    def check_complete_requisites(self):
+        """Raise if the requisites a contract needs are missing (1.4):
+        legal form, full name, INN, KPP (organisations), OGRN (except
+        individuals), a bank account and a signatory."""
+        missing = []
+        names = self.fields_get(
+            ['legal_form', 'legal_name', 'inn', 'kpp', 'ogrn',
+                'bank_accounts', 'mrk_contacts'])
+        required = ['legal_form', 'legal_name', 'inn']
+        if self.is_organisation:
+            required += ['kpp', 'ogrn']
+        elif self.legal_form == 'ip':
+            required += ['ogrn']
+        for name in required:
+            if not getattr(self, name):
+                missing.append(names[name]['string'])
+        if not self.bank_account:
+            missing.append(names['bank_accounts']['string'])
+        if not self.signatory:
+            missing.append(gettext('mrk_contracts.msg_signatory'))
+        if missing:
+            raise RequisitesError(gettext(
+                    'mrk_contracts.msg_requisites_incomplete',
+                    party=self.rec_name, missing=', '.join(missing)))
+        self._check_requisites()
+
+    @classmethod
+    def create(cls, vlist):
+        parties = super().create(vlist)
+        cls._warn_duplicate(parties)
+        return parties
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        parties = sum(args[0:None:2], [])
+        if any({'inn', 'kpp'} & set(v) for v in args[1:None:2]):
+            cls._warn_duplicate(parties)
+
+    @classmethod
+    def _warn_duplicate(cls, parties):
+        "A second counterparty with the same INN and KPP gets a warning"
+        pool = Pool()
+        Warning = pool.get('res.user.warning')
+        for party in parties:
+            if not party.inn:
+                continue
+            others = cls.search([
+                    ('id', '!=', party.id),
+                    ('inn', '=', party.inn),
+                    ('kpp', '=', party.kpp),
+                    ], limit=1)
+            if others:
+                other, = others
+                key = Warning.format('mrk_duplicate_inn', [party])
+                if Warning.check(key):
+                    raise DuplicateRequisitesWarning(key, gettext(
+                            'mrk_contracts.msg_party_duplicate_inn',
+                            party=party.rec_name, other=other.rec_name,
+                            inn=party.inn, kpp=party.kpp or '-'))
+
+    @classmethod
+    def copy(cls, parties, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('inn')
+        default.setdefault('kpp')
+        default.setdefault('ogrn')
+        return super().copy(parties, default=default)
+
+
+class BankAccount(sequence_ordered(), DeactivableMixin, ModelSQL, ModelView):
+    """Counterparty bank account: BIK, settlement and correspondent
+    accounts, checked with their control keys (1.4, 9.2)."""
+    __name__ = 'mrk.party.bank_account'
+    __string__ = "Bank Account"
+
+    party = fields.Many2One(
+        'party.party', "Counterparty", required=True, ondelete='CASCADE')
+    bank_name = fields.Char("Bank", required=True)
+    bik = fields.Char("BIK", required=True, size=9)
+    account = fields.Char("Settlement Account", required=True, size=20)
+    correspondent_account = fields.Char(
+        "Correspondent Account", size=20)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('party')
+
+    def get_rec_name(self, name):
+        return '%s, %s' % (self.account, self.bank_name)
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, operand, *extra = clause
+        bool_op = 'AND' if operator.startswith('!') or operator.startswith(
+            'not ') else 'OR'
+        return [bool_op,
+            ('account', operator, operand, *extra),
+            ('bank_name', operator, operand, *extra),
+            ]
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        for name in ['bik', 'account', 'correspondent_account']:
+            if values.get(name):
+                values[name] = requisites.clean(values[name])
+        return values
+
+    @fields.depends('bik', 'account', 'correspondent_account')
+    def on_change_bik(self):
+        self.bik = requisites.clean(self.bik) or None
+
+    @fields.depends('account')
+    def on_change_account(self):
+        self.account = requisites.clean(self.account) or None
+
+    @fields.depends('correspondent_account')
+    def on_change_correspondent_account(self):
+        self.correspondent_account = requisites.clean(
+            self.correspondent_account) or None
+
+    @classmethod
+    def validate_fields(cls, accounts, field_names):
+        super().validate_fields(accounts, field_names)
+        for account in accounts:
+            try:
+                field = 'bik'
+                requisites.validate_bik(account.bik)
+                field = 'account'
+                requisites.validate_settlement_account(
+                    account.account, account.bik)
+                if account.correspondent_account:
+                    field = 'correspondent_account'
+                    requisites.validate_correspondent_account(
+                        account.correspondent_account, account.bik)
+            except requisites.RequisiteError as error:
+                raise requisite_error(account, field, error) from error
+
+
+class Contact(DeactivableMixin, ModelSQL, ModelView):
+    """Counterparty's contact person: the signatory and the on-site
+    contact (1.4, 2.4)."""
+    __name__ = 'mrk.party.contact'
+    __string__ = "Contact Person"
+
+    party = fields.Many2One(
+        'party.party', "Counterparty", required=True, ondelete='CASCADE')
+    role = fields.Selection([
+            ('signatory', "Signatory"),
+            ('on_site', "On-site contact"),
+            ('accounting', "Accounting"),
+            ('other', "Other"),
+            ], "Role", required=True)
+    name = fields.Char("Name", required=True,
+        help="Full name, e.g. Иванов Иван Иванович.")
+    position = fields.Char("Position")
+    basis = fields.Char("Acting on the Basis of",
+        states={
+            'invisible': Eval('role') != 'signatory',
+            },
+        help="For the signatory: e.g. «Устава», «доверенности № 5 от "
+        "01.02.2026».")
+    phone = fields.Char("Phone")
+    email = fields.Char("E-mail")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('party')
+        cls._order = [('role', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def default_role(cls):
+        return 'signatory'
+
+    def get_rec_name(self, name):
+        if self.position:
+            return '%s (%s)' % (self.name, self.position)
+        return self.name
+
+    @property
+    def short_name(self):
+        "Иванов И. И."
+        parts = (self.name or '').split()
+        if len(parts) < 2:
+            return self.name
+        return '%s %s' % (parts[0], ' '.join(p[0] + '.' for p in parts[1:]))
+
