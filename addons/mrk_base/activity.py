@@ -318,12 +318,15 @@ class Activity(Workflow, ModelSQL, ModelView):
                 'done_by': Transaction().user,
                 'done_at': datetime.datetime.now(),
                 })
+        # The list is searched again: the activity leaves the open tabs and
+        # their counts change at once.
+        return 'reload'
 
     @classmethod
     @ModelView.button
     @Workflow.transition('cancelled')
     def cancel(cls, activities):
-        pass
+        return 'reload'
 
     @classmethod
     @ModelView.button
@@ -333,6 +336,7 @@ class Activity(Workflow, ModelSQL, ModelView):
                 'done_by': None,
                 'done_at': None,
                 })
+        return 'reload'
 
     @classmethod
     def copy(cls, activities, default=None):

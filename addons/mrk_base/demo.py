@@ -83,12 +83,17 @@ def logins():
 
 
 def setup(context):
+    company = _company()
+    context['company'] = company
+    # "Today" is the company's (its time zone), as for its users.
+    with Transaction().set_context(company=company.id):
+        _setup(context, company)
+
+
+def _setup(context, company):
     pool = Pool()
     Activity = pool.get('mrk.activity')
     Date = pool.get('ir.date')
-
-    company = _company()
-    context['company'] = company
     users = _users(company)
     context['users'] = users
     _matrix(users)
@@ -146,6 +151,10 @@ def _company():
     party.save()
     company = Company(party=party, currency=rub, timezone='Europe/Moscow')
     company.save()
+    # The scheduled jobs run for the company: its time zone decides "today".
+    Cron = pool.get('ir.cron')
+    crons = Cron.search([('method', 'like', 'mrk.%')])
+    Cron.write(crons, {'companies': [('add', [company.id])]})
     admin, = User.search([('login', '=', 'admin')])
     User.write([admin], {
             'companies': [('add', [company.id])],

@@ -584,7 +584,22 @@ class Contract(Workflow, ModelSQL, ModelView):
             cls.expire(to_expire)
 
 
-class Amendment(Workflow, ModelSQL, ModelView):
+class ContractPartyMixin:
+    "The counterparty of the record's contract, to show, search and route"
+    __slots__ = ()
+    party = fields.Function(
+        fields.Many2One('party.party', "Counterparty"), 'get_party',
+        searcher='search_party')
+
+    def get_party(self, name):
+        return self.contract.party.id if self.contract else None
+
+    @classmethod
+    def search_party(cls, name, clause):
+        return [('contract.party' + clause[0][len(name):], *clause[1:])]
+
+
+class Amendment(ContractPartyMixin, Workflow, ModelSQL, ModelView):
     """Supplementary agreement: extension, termination, price change or
     other (3.1). Confirming it changes the contract as of its effective
     date; the contract's history keeps the former values."""
@@ -599,9 +614,6 @@ class Amendment(Workflow, ModelSQL, ModelView):
         'mrk.contract', "Contract", required=True, ondelete='CASCADE',
         domain=[('state', 'in', ['active', 'expired'])],
         states=_states)
-    party = fields.Function(
-        fields.Many2One('party.party', "Counterparty"), 'get_party',
-        searcher='search_party')
     number = fields.Integer("Number", readonly=True,
         help="Number of the agreement within its contract.")
     date = fields.Date("Date", required=True, states=_states)
@@ -676,13 +688,6 @@ class Amendment(Workflow, ModelSQL, ModelView):
     @classmethod
     def default_auto(cls):
         return False
-
-    def get_party(self, name):
-        return self.contract.party.id if self.contract else None
-
-    @classmethod
-    def search_party(cls, name, clause):
-        return [('contract.party' + clause[0][len(name):], *clause[1:])]
 
     def get_rec_name(self, name):
         return gettext('mrk_contracts.msg_amendment_rec_name',
@@ -801,7 +806,7 @@ class Amendment(Workflow, ModelSQL, ModelView):
         pass
 
 
-class ChangeRequest(Workflow, ModelSQL, ModelView):
+class ChangeRequest(ContractPartyMixin, Workflow, ModelSQL, ModelView):
     """A counterparty's proposal to change the terms of its contract (1.3):
     taken by a manager, decided by the head; the client manager tells the
     counterparty the decision."""
@@ -815,9 +820,6 @@ class ChangeRequest(Workflow, ModelSQL, ModelView):
     contract = fields.Many2One(
         'mrk.contract', "Contract", required=True, ondelete='CASCADE',
         states=_states)
-    party = fields.Function(
-        fields.Many2One('party.party', "Counterparty"), 'get_party',
-        searcher='search_party')
     received_on = fields.Date("Received On", required=True, states=_states)
     received_by = fields.Many2One(
         'res.user', "Received By", required=True, states=_states)
@@ -888,13 +890,6 @@ class ChangeRequest(Workflow, ModelSQL, ModelView):
     @classmethod
     def default_channel(cls):
         return 'phone'
-
-    def get_party(self, name):
-        return self.contract.party.id if self.contract else None
-
-    @classmethod
-    def search_party(cls, name, clause):
-        return [('contract.party' + clause[0][len(name):], *clause[1:])]
 
     def get_rec_name(self, name):
         return gettext('mrk_contracts.msg_change_request_rec_name',

@@ -63,6 +63,7 @@ class RPC:
         self.login = login
         self.user_id, session = self._post('common.db.login',
             [login, {'password': password(login)}, 'ru'])[:2]
+        self._context = None
         self.authorization = 'Session ' + base64.b64encode(
             ('%s:%s:%s' % (login, self.user_id, session)).encode()).decode()
 
@@ -79,10 +80,19 @@ class RPC:
             raise RPCError(result['error'])
         return result['result']
 
+    @property
+    def context(self):
+        "The user's context, as sao sends it (company, language …)"
+        if self._context is None:
+            self._context = self._post('model.res.user.get_preferences',
+                [True, {}], self.authorization)
+        return self._context
+
     def __call__(self, method, *args, context=None):
         "Call model method, e.g. rpc('model.mrk.activity.read', ids, names)"
-        return self._post(
-            method, [*args, context or {}], self.authorization)
+        return self._post(method,
+            [*args, {**self.context, **(context or {})}],
+            self.authorization)
 
 
 class Server:

@@ -7,12 +7,10 @@ read it back; aiosmtpd for the SMTP server.
 import datetime
 import email
 import email.policy
-import shutil
 import socket
 import subprocess
 import tempfile
 import threading
-import unittest
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,18 +19,12 @@ from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.currency.tests import add_currency_rate
+from trytond.modules.mrk_contracts.tests.tools import DatabaseTestCase
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    TestCase, activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-try:
-    from aiosmtpd.controller import Controller
-except ImportError:
-    Controller = None
-
-HAS_SOFFICE = bool(shutil.which('soffice'))
-HAS_PDFTOTEXT = bool(shutil.which('pdftotext'))
+from aiosmtpd.controller import Controller
 
 COMPANY_INN = '7736050003'
 COMPANY_KPP = '772801001'
@@ -157,19 +149,8 @@ class Inbox:
         return '250 Message accepted for delivery'
 
 
-class CompanyCardTestCase(TestCase):
+class CompanyCardTestCase(DatabaseTestCase):
     "Company card: PDF and e-mail to the counterparty"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module(['mrk_contracts'])
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
 
     def start_smtp_server(self):
         """Start an SMTP server on loopback and send Tryton's e-mail to it
@@ -191,8 +172,6 @@ class CompanyCardTestCase(TestCase):
         self.addCleanup(config.set, 'email', 'from', from_)
         return inbox
 
-    @unittest.skipUnless(HAS_SOFFICE, "LibreOffice (soffice) is missing")
-    @unittest.skipUnless(HAS_PDFTOTEXT, "pdftotext (poppler-utils) is missing")
     @with_transaction()
     def test_card_pdf(self):
         "The card is a PDF with the company's requisites and bank account"
@@ -278,8 +257,6 @@ class CompanyCardTestCase(TestCase):
         self.assertEqual(CompanyCard.recipient(both), 'office@alfa.test')
         self.assertEqual(CompanyCard.recipient(signatory), 'boss@beta.test')
 
-    @unittest.skipUnless(HAS_SOFFICE, "LibreOffice (soffice) is missing")
-    @unittest.skipUnless(Controller, "aiosmtpd is missing")
     @with_transaction()
     def test_manager_sends_with_access_rights(self):
         """A client manager clicks the button with access rights checked:
@@ -315,8 +292,6 @@ class CompanyCardTestCase(TestCase):
             self.assertEqual(logged.recipients, 'romashka@romashka.test')
             self.assertEqual(Activity(activity.id).state, 'done')
 
-    @unittest.skipUnless(HAS_SOFFICE, "LibreOffice (soffice) is missing")
-    @unittest.skipUnless(Controller, "aiosmtpd is missing")
     @with_transaction()
     def test_send_by_smtp(self):
         """The button e-mails the PDF card at commit, logs the e-mail on

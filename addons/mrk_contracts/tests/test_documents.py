@@ -21,9 +21,9 @@ from trytond.modules.company.tests import create_company
 from trytond.modules.mrk_contracts.amount import (
     amount_in_words, count_with_words, format_amount, format_date,
     format_date_long, plural)
+from trytond.modules.mrk_contracts.tests.tools import DatabaseTestCase
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    TestCase, activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 D = datetime.date
@@ -227,19 +227,8 @@ def action_id(fs_id):
     return Pool().get('ir.model.data').get_id('mrk_contracts', fs_id)
 
 
-class DocumentsTestCase(TestCase):
+class DocumentsTestCase(DatabaseTestCase):
     "Printed documents of a rent contract"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module(['mrk_contracts'])
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
 
     @with_transaction()
     def test_documents_pdf(self):

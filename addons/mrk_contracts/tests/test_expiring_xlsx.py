@@ -8,9 +8,9 @@ import openpyxl
 
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.currency.tests import add_currency_rate
+from trytond.modules.mrk_contracts.tests.tools import DatabaseTestCase
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    TestCase, activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 
 HEADER = [
     '№ договора', 'Дата договора', 'Контрагент', 'ИНН', 'Начало',
@@ -86,19 +86,8 @@ def read_xlsx(content):
     return sheet, [[c.value for c in row] for row in sheet.iter_rows()]
 
 
-class ExpiringXLSXTestCase(TestCase):
+class ExpiringXLSXTestCase(DatabaseTestCase):
     "Expiring contracts exported to XLSX"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module(['mrk_contracts'])
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
 
     @with_transaction()
     def test_selected_contracts_in_end_date_order(self):
