@@ -182,6 +182,8 @@ def setup(context):
     Contract.save(contracts)
 
     drafts = contracts[-3:]
+    # A draft entered by mistake and cancelled.
+    Contract.cancel(drafts[-1:])
     approval = [c for c in contracts[20:-3] if c.kind == 'non_standard'][:2]
     to_terminate = contracts[6:8]
     to_expire = contracts[8:10]
