@@ -149,20 +149,7 @@ class CompanyCard(Report):
     @classmethod
     def check_company(cls, company):
         "Raise if the card of company lacks what a counterparty needs"
-        party = company.party
-        names = party.fields_get(
-            ['legal_name', 'inn', 'kpp', 'ogrn', 'bank_accounts'])
-        required = ['legal_name', 'inn']
-        if party.is_organisation:
-            required += ['kpp', 'ogrn']
-        elif party.legal_form == 'ip':
-            required += ['ogrn']
-        missing = [names[n]['string'] for n in required
-            if not getattr(party, n)]
-        if not party.bank_account:
-            missing.append(names['bank_accounts']['string'])
-        if not party.signatory:
-            missing.append(gettext('mrk_contracts.msg_signatory'))
+        missing = company.party.missing_requisites()
         if missing:
             raise CompanyCardError(gettext(
                     'mrk_contracts.msg_company_card_incomplete',

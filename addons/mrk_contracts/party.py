@@ -139,14 +139,14 @@ class Party(metaclass=PoolMeta):
         except requisites.RequisiteError as error:
             raise requisite_error(self, field, error) from error
 
-    def check_complete_requisites(self):
-        """Raise if the requisites a contract needs are missing (1.4):
-        legal form, full name, INN, KPP (organisations), OGRN (except
-        individuals), a bank account and a signatory."""
+    def missing_requisites(self):
+        """The labels of the requisites a contract needs and this party
+        lacks (1.4): legal form, full name, INN, KPP (organisations), OGRN
+        (except individuals), a bank account and a signatory."""
         missing = []
         names = self.fields_get(
             ['legal_form', 'legal_name', 'inn', 'kpp', 'ogrn',
-                'bank_accounts', 'mrk_contacts'])
+                'bank_accounts'])
         required = ['legal_form', 'legal_name', 'inn']
         if self.is_organisation:
             required += ['kpp', 'ogrn']
@@ -159,6 +159,11 @@ class Party(metaclass=PoolMeta):
             missing.append(names['bank_accounts']['string'])
         if not self.signatory:
             missing.append(gettext('mrk_contracts.msg_signatory'))
+        return missing
+
+    def check_complete_requisites(self):
+        "Raise if the requisites a contract needs are missing or wrong"
+        missing = self.missing_requisites()
         if missing:
             raise RequisitesError(gettext(
                     'mrk_contracts.msg_requisites_incomplete',
