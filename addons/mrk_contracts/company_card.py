@@ -19,7 +19,6 @@ from types import SimpleNamespace
 
 import xlsxwriter
 
-from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import ModelView
 from trytond.pool import Pool, PoolMeta
@@ -27,12 +26,11 @@ from trytond.pyson import Eval
 from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
 
+from .exceptions import CompanyCardError
+from .report import address_text
+
 EMPTY = '—'
 FILENAME_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
-
-
-class CompanyCardError(UserError):
-    pass
 
 
 def _text(value):
@@ -41,24 +39,6 @@ def _text(value):
         return EMPTY
     value = str(value).strip()
     return value or EMPTY
-
-
-def format_address(address):
-    """Russian order of an address on one line:
-    «119021, Московская обл., г. Москва, ул. Льва Толстого, д. 16»"""
-    if not address:
-        return ''
-    parts = []
-    if address.country and (address.country.code or '').upper() != 'RU':
-        parts.append(address.country.name)
-    parts.append(address.postal_code)
-    city = (address.city or '').strip()
-    if address.subdivision and address.subdivision.name not in city:
-        parts.append(address.subdivision.name)
-    parts.append(city)
-    street = address.street or ''
-    parts.extend(line.strip() for line in street.splitlines())
-    return ', '.join(p.strip() for p in parts if p and p.strip())
 
 
 def company_card_values(company):
@@ -73,8 +53,8 @@ def company_card_values(company):
     Date = pool.get('ir.date')
     party = company.party
     addresses = [a for a in party.addresses if a.active]
-    legal = format_address(addresses[0]) if addresses else ''
-    postal = format_address(addresses[1]) if len(addresses) > 1 else legal
+    legal = address_text(addresses[0]) if addresses else ''
+    postal = address_text(addresses[1]) if len(addresses) > 1 else legal
     account = party.bank_account
     director = party.signatory
     accountant = None

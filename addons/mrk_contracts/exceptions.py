@@ -20,3 +20,11 @@ class AmendmentError(ValidationError):
 
 class ChangeRequestError(UserError):
     pass
+
+
+class DocumentError(UserError):
+    pass
+
+
+class CompanyCardError(UserError):
+    pass

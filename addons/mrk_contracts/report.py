@@ -10,7 +10,6 @@ edit in LibreOffice.
 import re
 from types import SimpleNamespace
 
-from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.report import Report
@@ -19,16 +18,13 @@ from trytond.transaction import Transaction
 from .amount import (
     amount_in_words, count_with_words, format_amount, format_date,
     format_date_long)
+from .exceptions import DocumentError
 
 LESSOR, LESSEE = 'Арендодатель', 'Арендатор'
 DEFAULT_CITY = 'Москва'
 DEFAULT_NOTICE_DAYS = 30
 BLANK = '_' * 12
 BLANK_WORDS = '_' * 40
-
-
-class DocumentError(UserError):
-    pass
 
 
 def _lower_first(text):
@@ -39,15 +35,22 @@ def _lower_first(text):
 
 
 def address_text(address):
-    "One line as Russian requisites write it: 117997, г. Москва, ул. …"
+    """One line in the Russian order of requisites:
+    «119021, Московская обл., г. Мытищи, ул. Мира, д. 17»"""
     if not address:
         return ''
+    parts = []
+    if address.country and (address.country.code or '').upper() != 'RU':
+        parts.append(address.country.name)
+    parts.append(address.postal_code)
     city = (address.city or '').strip()
+    if address.subdivision and address.subdivision.name not in city:
+        parts.append(address.subdivision.name)
     if city and not re.match(r'^\w{1,5}\.', city):
         city = 'г. ' + city
-    street = ', '.join(filter(None,
-            (line.strip() for line in (address.street or '').splitlines())))
-    parts = [address.postal_code, city, street]
+    parts.append(city)
+    parts.extend(line.strip()
+        for line in (address.street or '').splitlines())
     return ', '.join(p.strip() for p in parts if p and p.strip())
 
 
