@@ -128,6 +128,16 @@ def _setup(context, company):
         name="Список договоров, истекающих в ближайшие 60 дней")
     # The morning cron has run: the head sees the overdue ones.
     Activity.escalate(today)
+    # A holiday planned for next month: the other client manager deputises.
+    Absence = Pool().get('mrk.absence')
+    start = (today.replace(day=1) + 32 * day).replace(day=1)
+    Absence.create([{
+                'user': users['manager2'].id,
+                'deputy': users['manager'].id,
+                'date_from': start + 6 * day,
+                'date_to': start + 19 * day,
+                'reason': "Ежегодный отпуск",
+                }])
 
 
 def _company():
