@@ -573,11 +573,10 @@ class Contract(Workflow, ModelSQL, ModelView):
         terminated = amendment.select(amendment.contract,
             where=(amendment.state == 'confirmed')
             & (amendment.kind == 'termination'))
-        ended = cls._select(lambda t: (t.state == 'active')
-            & (t.end_date < date))
         to_terminate = cls._select(lambda t: (t.state == 'active')
             & (t.end_date < date) & t.id.in_(terminated))
-        to_expire = [c for c in ended if c not in set(to_terminate)]
+        to_expire = cls._select(lambda t: (t.state == 'active')
+            & (t.end_date < date) & ~t.id.in_(terminated))
         if to_terminate:
             cls.terminate(to_terminate)
         if to_expire:
