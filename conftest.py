@@ -3,7 +3,10 @@
 On PostgreSQL set TRYTOND_DATABASE_URI=postgresql://user@127.0.0.1:5432/ and
 DB_NAME to a database the tests may create and drop.
 """
+import atexit
 import os
+import shutil
+import tempfile
 
 # The same LibreOffice command as config/trytond.conf.
 os.environ.setdefault('TRYTOND_REPORT__CONVERT_COMMAND',
@@ -17,3 +20,12 @@ if os.environ['TRYTOND_DATABASE_URI'].startswith('sqlite'):
     os.environ.setdefault('DB_NAME', ':memory:')
 else:
     os.environ.setdefault('DB_NAME', 'mrk_test')
+
+# Activating the modules is the slowest part of a test class: each class that
+# activates the same modules restores a copy of the database made by the
+# first one (trytond's DB_CACHE). The copies live in a folder of this run
+# only, so a changed XML file never meets a stale copy.
+if not os.environ.get('DB_CACHE'):
+    _db_cache = tempfile.mkdtemp(prefix='mrk-db-cache-')
+    os.environ['DB_CACHE'] = _db_cache
+    atexit.register(shutil.rmtree, _db_cache, True)
