@@ -192,6 +192,15 @@ class MrkTerminalsTestCase(ModuleTestCase):
         with Transaction().set_user(technician.id), \
                 Transaction().set_context(_check_access=True):
             self.assertEqual(Point.search([]), [point])
+            # No contract on a technician's screens
+            for Model in [Point, Placement]:
+                for view_type in ['form', 'tree']:
+                    view = Model.fields_view_get(view_type=view_type)
+                    self.assertNotIn('contract', view['fields'])
+            self.assertEqual(Point.read([point.id], ['address'])[0][
+                    'address'], 'ул. Мира, д. 17')
+            with self.assertRaises(AccessError):
+                Point.read([point.id], ['contract'])
             with self.assertRaises(AccessError):
                 Point.write([point], {'name': 'Другое'})
             with self.assertRaises(AccessError):
