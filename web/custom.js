@@ -20,4 +20,26 @@
         }
         return display.call(this);
     };
+    // sao 8.0 treats a list-form (the technicians' phone lists) as a form:
+    // it shows neither the filter nor the tabs and never searches, so such
+    // an action opened empty. Make it a list as tree, graph and calendar.
+    var search_active = Sao.Screen.prototype.search_active;
+    Sao.Screen.prototype.search_active = function(active) {
+        if (this.current_view &&
+                this.current_view.view_type == 'list-form') {
+            active = true;
+        }
+        return search_active.call(this, active);
+    };
+    var init = Sao.Tab.Form.prototype.init;
+    Sao.Tab.Form.prototype.init = function(attributes) {
+        init.apply(this, arguments);
+        var screen = this.screen;
+        this.view_prm.done(function() {
+            if (!attributes.res_id && screen.current_view &&
+                    screen.current_view.view_type == 'list-form') {
+                screen.search_filter();
+            }
+        });
+    };
 }());

@@ -14,6 +14,7 @@ visible in the job and the journal.
 import datetime
 import html
 import re
+from zoneinfo import ZoneInfo
 
 from sql import Null
 
@@ -157,6 +158,14 @@ class FieldJob(Workflow, ModelSQL, ModelView):
                 ('time_to', '>', Eval('time_from')), ())])
     time_window = fields.Function(
         fields.Char("Time Window"), 'get_time_window')
+    day = fields.Function(fields.Selection([
+                (None, ""),
+                ('past', "Earlier"),
+                ('today', "Today"),
+                ('coming', "Coming"),
+                ], "Day"), 'get_day', searcher='search_day')
+    terminals_text = fields.Function(
+        fields.Text("Terminals"), 'get_terminals_text')
     calendar_color = fields.Function(
         fields.Char("Calendar Color"), 'get_calendar_color')
     calendar_text_color = fields.Function(
@@ -398,6 +407,48 @@ class FieldJob(Workflow, ModelSQL, ModelView):
             return '%s–%s' % (format_time(self.time_from),
                 format_time(self.time_to))
 
+    def get_day(self, name):
+        "Where the planned date is from today, in the company's time zone"
+        if self.planned_date:
+            today = Pool().get('ir.date').today()
+            if self.planned_date < today:
+                return 'past'
+            elif self.planned_date == today:
+                return 'today'
+            return 'coming'
+
+    @classmethod
+    def search_day(cls, name, clause):
+        # Computed on the server: the web client's Date() may be a day off
+        # for the company's time zone.
+        _, operator, value = clause[:3]
+        today = Pool().get('ir.date').today()
+        ranges = {
+            'past': [('planned_date', '<', today)],
+            'today': [('planned_date', '=', today)],
+            'coming': [('planned_date', '>', today)],
+            None: [('planned_date', '=', None)],
+            }
+        if operator in {'=', '!='}:
+            values = {value}
+        elif operator in {'in', 'not in'}:
+            values = set(value or [])
+        else:
+            return []
+        if operator in {'!=', 'not in'}:
+            values = set(ranges) - values
+        domain = ['OR'] + [ranges[v] for v in values if v in ranges]
+        if len(domain) == 1:
+            domain = [('id', '=', None)]
+        return domain
+
+    def get_terminals_text(self, name):
+        "The terminals to work on, one per line (new ones marked)"
+        lines = [t.rec_name for t in self.terminals]
+        if self.kind == 'replacement':
+            lines.extend('→ %s' % t.rec_name for t in self.new_terminals)
+        return '\n'.join(lines)
+
     def get_calendar_color(self, name):
         "One colour per technician on the technicians' calendar"
         if name == 'calendar_text_color':
@@ -521,6 +572,7 @@ class FieldJob(Workflow, ModelSQL, ModelView):
                 })
         cls._close_activities(jobs, ['2.2'])
         cls._schedule(jobs, '2.3')
+        return 'reload'
 
     @classmethod
     @ModelView.button
@@ -540,6 +592,7 @@ class FieldJob(Workflow, ModelSQL, ModelView):
         cls.save(jobs)
         cls._close_activities(jobs, ['2.3'])
         cls._schedule(jobs, '2.4')
+        return 'reload'
 
     @classmethod
     @ModelView.button
@@ -548,6 +601,7 @@ class FieldJob(Workflow, ModelSQL, ModelView):
         2.11) and announce them to the services (2.5)."""
         cls._agree(jobs)
         cls.notify([j for j in jobs if j.state == 'agreed'])
+        return 'reload'
 
     @classmethod
     @Workflow.transition('agreed')
@@ -612,6 +666,7 @@ class FieldJob(Workflow, ModelSQL, ModelView):
                 'mrk_field_jobs.msg_field_job_call_note',
                 contact=j.contact_name, phone=j.contact_phone,
                 date=format_date(j.planned_date), window=j.time_window))
+        return 'reload'
 
     @classmethod
     def notice_recipients(cls):
@@ -691,6 +746,7 @@ class FieldJob(Workflow, ModelSQL, ModelView):
                         job=job.rec_name))
         cls.write(jobs, {'called_by': Transaction().user})
         cls._close_activities(jobs, ['2.8'])
+        return 'reload'
 
     @classmethod
     @ModelView.button
@@ -723,6 +779,7 @@ class FieldJob(Workflow, ModelSQL, ModelView):
                     phone=job.contact_phone or ''),
                 user=job.technician)
         cls._close_activities(jobs, ['2.6', '2.7'])
+        return 'reload'
 
     @classmethod
     def _report_visits(cls, jobs, result, reason=None):
@@ -763,6 +820,7 @@ class FieldJob(Workflow, ModelSQL, ModelView):
         cls.write(jobs, {'done_date': date})
         cls._report_visits(jobs, 'done', reason=lambda j: j.report)
         cls._close_activities(jobs, ['2.9', '2.10'])
+        return 'reload'
 
     @classmethod
     @ModelView.button
@@ -778,6 +836,7 @@ class FieldJob(Workflow, ModelSQL, ModelView):
         cls._report_visits(jobs, 'failed', reason=lambda j: j.report)
         cls._close_activities(jobs, ['2.8', '2.9', '2.10'])
         cls._schedule(jobs, '2.11', note=lambda j: j.report)
+        return 'reload'
 
     @classmethod
     @ModelView.button
@@ -790,6 +849,7 @@ class FieldJob(Workflow, ModelSQL, ModelView):
                 j.call_result if j.state == 'confirmed' else None))
         cls._close_activities(jobs, ['2.8', '2.10'])
         cls._schedule(jobs, '2.11')
+        return 'reload'
 
     @classmethod
     @ModelView.button
@@ -818,6 +878,7 @@ class FieldJob(Workflow, ModelSQL, ModelView):
                         if job.technician else '')),
                 description=job.problem,
                 user=activity.owner)
+        return 'reload'
 
     @classmethod
     @ModelView.button
@@ -840,6 +901,7 @@ class FieldJob(Workflow, ModelSQL, ModelView):
                     gettext('mrk_field_jobs.msg_field_job_decided',
                         job=job.rec_name),
                     description=job.problem_decision, user=user)
+        return 'reload'
 
     @classmethod
     @ModelView.button
@@ -854,6 +916,7 @@ class FieldJob(Workflow, ModelSQL, ModelView):
                 ])
         if activities:
             Activity.cancel(activities)
+        return 'reload'
 
     # -- end of day (cron) ----------------------------------------------------
 
@@ -875,9 +938,9 @@ class FieldJob(Workflow, ModelSQL, ModelView):
         if hour is None:
             company_id = Transaction().context.get('company')
             now = datetime.datetime.now(datetime.timezone.utc)
-            if company_id:
-                timezone = Company(company_id).get_timezone()
-                now = now.astimezone(timezone)
+            if company_id and Company(company_id).timezone:
+                now = now.astimezone(
+                    ZoneInfo(Company(company_id).timezone))
             hour = now.hour
         if hour < config.end_of_day_hour:
             return []

@@ -12,6 +12,7 @@ import base64
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -181,6 +182,8 @@ class Server:
                     'DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % self.name)
         for stamp in VAR_DB.glob(self.name + '.*.stamp'):
             stamp.unlink(missing_ok=True)
+        # The attachments of the database (the demo's PDFs)
+        shutil.rmtree(VAR_DB / self.name, ignore_errors=True)
 
 
 @pytest.fixture(scope='session')
