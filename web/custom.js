@@ -42,4 +42,53 @@
             }
         });
     };
+    // In sao 8.0 a button of a list-form card or of a list row only selects
+    // its record on the first tap and acts on the second. A technician taps
+    // "Done" once: let the tap select the record (the event goes on to the
+    // card or row), then press the button as soon as it is selected.
+    function press_when_selected(is_selected, press) {
+        var tries = 0;
+        var timer = window.setInterval(function() {
+            if (is_selected()) {
+                window.clearInterval(timer);
+                press();
+            } else if (++tries > 60) {
+                window.clearInterval(timer);
+            }
+        }, 50);
+    }
+    var form_button_clicked =
+        Sao.View.ListGroupViewForm.prototype.button_clicked;
+    Sao.View.ListGroupViewForm.prototype.button_clicked = function(event) {
+        var form = this;
+        var selected = function() {
+            return Sao.common.compare(
+                form.screen.selected_records, [form.record]);
+        };
+        if (selected()) {
+            return form_button_clicked.call(form, event);
+        }
+        press_when_selected(selected, function() {
+            form_button_clicked.call(form, event);
+        });
+    };
+    var column_button_clicked =
+        Sao.View.Tree.ButtonColumn.prototype.button_clicked;
+    Sao.View.Tree.ButtonColumn.prototype.button_clicked = function(event) {
+        var column = this;
+        var record = event.data[0];
+        if (record == column.view.screen.current_record) {
+            return column_button_clicked.call(column, event);
+        }
+        press_when_selected(function() {
+            return record == column.view.screen.current_record;
+        }, function() {
+            column_button_clicked.call(column, {
+                data: event.data,
+                stopImmediatePropagation: function() {},
+            });
+        });
+        // The row selects the record
+        return true;
+    };
 }());

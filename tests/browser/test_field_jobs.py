@@ -165,6 +165,19 @@ def test_technician_reports_job_done(new_page, sao, rpc):
         assert terminal['state'] == 'installed'
         assert terminal['point'] == job['point']
 
+    # Another job of the day, not selected: one tap on its Done is enough.
+    other = next(j for j in jobs
+        if j['id'] != job['id'] and j['problem_state'] != 'open')
+    card = card_of(page, other['address'])
+    expect(card).not_to_have_class(
+        re.compile(r'\blist-group-item-selected\b'))
+    done = card.locator('button[name="do"]')
+    done.scroll_into_view_if_needed()
+    done.click()
+    expect(done).to_be_hidden()
+    record, = head('model.mrk.field_job.read', [other['id']], ['state'])
+    assert record['state'] == 'done'
+
 
 def test_head_signs_on_board(new_page, sao, rpc):
     """The head's board of field jobs lists the requests to sign; she
@@ -185,9 +198,7 @@ def test_head_signs_on_board(new_page, sao, rpc):
     expect(row).to_have_count(1)
     sao.screenshot(page, 'head-field-jobs-board')
 
-    # Select the row (on its kind), then its Sign button.
-    row.locator('td[data-title^="Вид работ"]').click()
-    expect(row).to_have_class(re.compile(r'\bselected\b'))
+    # One tap on the row's Sign button selects the row and signs.
     sign = row.locator('button[name="sign"]')
     expect(sign).to_have_text(re.compile(
                 '|'.join(map(re.escape, SIGN)), re.IGNORECASE))
