@@ -907,7 +907,7 @@ class FieldJob(Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('cancelled')
     def cancel(cls, jobs):
-        cls._report_visits(jobs, 'moved')
+        cls._report_visits(jobs, 'cancelled')
         pool = Pool()
         Activity = pool.get('mrk.activity')
         activities = Activity.search([
@@ -1004,6 +1004,7 @@ class Visit(ModelSQL, ModelView):
             ('done', "Done"),
             ('failed', "Not Done"),
             ('moved', "Moved"),
+            ('cancelled', "Cancelled"),
             ], "Result", required=True, readonly=True)
     reason = fields.Text("Report or Reason", readonly=True)
     reported_at = fields.Timestamp("Reported At", readonly=True)

@@ -269,6 +269,14 @@ class MrkFieldJobsTestCase(ModuleTestCase):
         self.assertEqual(job.notice_count, 2)
         self.assertIn('changed', job.notice_body())
 
+        # Cancelled: the planned visit says so, nothing is left to do
+        FieldJob.cancel([job])
+        job = FieldJob(job.id)
+        self.assertEqual([v.result for v in job.visits],
+            ['cancelled', 'moved'])
+        self.assertFalse(open_activities(job))
+        self.assertEqual(job.number[:2], 'Р-')
+
     @with_transaction()
     def test_replacement_and_removal(self):
         "A replacement removes one terminal and installs another"
