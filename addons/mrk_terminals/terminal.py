@@ -147,9 +147,12 @@ class Terminal(Workflow, DeactivableMixin, ModelSQL, ModelView):
 
     @classmethod
     def search_point(cls, name, clause):
+        field = 'point' + clause[0][len(name):]
+        if field == 'point' and isinstance(clause[2], str):
+            field = 'point.rec_name'
         return [('placements', 'where', [
                     ('removed_on', '=', None),
-                    ('point' + clause[0][len(name):], *clause[1:]),
+                    (field, *clause[1:]),
                     ])]
 
     @classmethod
