@@ -28,6 +28,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 VAR_DB = ROOT / 'var' / 'db'
 SCREENSHOTS = ROOT / 'var' / 'screenshots'
+# The tests import their shared locators (sao_pages.py) from this folder.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 CHROMIUM = '/usr/bin/chromium'
 CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
     '--disable-background-networking', '--disable-component-update',

@@ -6,6 +6,9 @@ from collections import Counter
 from pathlib import Path
 
 from playwright.sync_api import expect
+from sao_pages import (
+    badge_count, board_column, current_tab, domain_tab, english_words,
+    one_of, rows)
 
 from trytond.modules.mrk_base.demo import COUNTERPARTIES
 
@@ -37,51 +40,12 @@ VOKZAL = next(name for name, manager, *_ in COUNTERPARTIES
     if 'Вокзал' in name)
 
 
-def one_of(labels):
-    "A regular expression matching one of labels as the whole text"
-    return re.compile(r'^\s*(%s)\s*$' % '|'.join(map(re.escape, labels)))
-
-
 def sao_translations():
     "msgid → msgstr of sao's Russian translation (web/locale/ru.po)"
     import polib
     return {e.msgid: e.msgstr
         for e in polib.pofile(str(ROOT / 'web' / 'locale' / 'ru.po'))
         if e.msgstr and not e.obsolete}
-
-
-def english_words(text, words):
-    "The words of words found whole in text"
-    return [w for w in words if re.search(r'\b%s\b' % re.escape(w), text)]
-
-
-def current_tab(page):
-    return page.locator('#tabcontent > .tab-pane.active')
-
-
-def domain_tab(page, labels):
-    "The tab (Overdue, Today...) above the list of the current tab"
-    return current_tab(page).locator('.tab-domain .nav-tabs > li').filter(
-        # The label, then the count: no \b, ASCII-only in JavaScript.
-        has=page.locator('a', has_text=re.compile(
-                    r'^\s*(%s)(\s|$)' % '|'.join(map(re.escape, labels)))))
-
-
-def badge_count(tab):
-    "The count shown on a domain tab, once sao has computed it"
-    badge = tab.locator('.badge')
-    expect(badge).to_have_text(re.compile(r'^\d+$'))
-    return int(badge.inner_text())
-
-
-def board_column(page, labels):
-    "The list of the board's action titled one of labels"
-    return current_tab(page).locator('.board-action').filter(
-        has=page.locator('.panel-heading', has_text=one_of(labels)))
-
-
-def rows(container):
-    return container.locator('.treeview tbody tr')
 
 
 def test_login_page_is_russian(new_page, sao):

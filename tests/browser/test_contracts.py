@@ -4,6 +4,7 @@ requisites, all in Russian (seed 1.1, 1.4)."""
 import re
 
 from playwright.sync_api import expect
+from sao_pages import current_tab
 
 COMMERCIAL_SERVICE = ('Коммерческая служба', 'Commercial Service')
 CONTRACTS = ('Договоры', 'Contracts')
@@ -11,10 +12,6 @@ EXPIRING = ('Истекающие договоры', 'Expiring Contracts')
 RENT_CONTRACTS = ('Договоры аренды', 'Rent Contracts')
 ENGLISH = ['Rent Contract', 'Counterparty', 'Start', 'End', 'Kind',
     'Amendments', 'Requisites', 'Ending in', 'Draft', 'Active']
-
-
-def current_tab(page):
-    return page.locator('#tabcontent > .tab-pane.active')
 
 
 def visible_text(page):

@@ -5,6 +5,9 @@ import re
 from pathlib import Path
 
 from playwright.sync_api import expect
+from sao_pages import (
+    badge_count, board_column, current_tab, domain_tab, english_words,
+    one_of, rows)
 
 ROOT = Path(__file__).resolve().parents[2]
 DESKTOP = {'width': 1280, 'height': 800}
@@ -31,42 +34,8 @@ ENGLISH = ['Field Jobs', 'My Jobs Today', 'Today', 'Coming', 'Reported',
     'Confirmed by Call', 'Issued to Technician', 'Re-agreement']
 
 
-def one_of(labels):
-    "A regular expression matching one of labels as the whole text"
-    return re.compile(r'^\s*(%s)\s*$' % '|'.join(map(re.escape, labels)))
-
-
-def english_words(text):
-    return [w for w in ENGLISH
-        if re.search(r'(?<!\w)%s(?!\w)' % re.escape(w), text)]
-
-
-def current_tab(page):
-    return page.locator('#tabcontent > .tab-pane.active')
-
-
-def domain_tab(page, labels):
-    "The tab (Today, Coming...) above the list of the current tab"
-    return current_tab(page).locator('.tab-domain .nav-tabs > li').filter(
-        has=page.locator('a', has_text=re.compile(
-                    r'^\s*(%s)(\s|$)' % '|'.join(map(re.escape, labels)))))
-
-
-def badge_count(tab):
-    "The count shown on a domain tab, once sao has computed it"
-    badge = tab.locator('.badge')
-    expect(badge).to_have_text(re.compile(r'^\d+$'))
-    return int(badge.inner_text())
-
-
-def board_column(page, labels):
-    "The list of the board's action titled one of labels"
-    return current_tab(page).locator('.board-action').filter(
-        has=page.locator('.panel-heading', has_text=one_of(labels)))
-
-
-def rows(container):
-    return container.locator('.treeview tbody tr')
+def english(text):
+    return english_words(text, ENGLISH)
 
 
 def card_of(page, address):
@@ -224,11 +193,11 @@ def test_field_job_screens_are_russian(new_page, sao, rpc):
         ).to_be_visible()
     text = current_tab(page).inner_text()
     sao.screenshot(page, 'technician-jobs-today-russian')
-    assert not english_words(text), english_words(text)
+    assert not english(text), english(text)
 
     page = new_page(DESKTOP)
     sao.login(page, 'head')
     sao.open_menu(page, COMMERCIAL_SERVICE, FIELD_JOBS, FIELD_JOBS_BOARD)
     expect(rows(board_column(page, TO_SIGN)).first).to_be_visible()
     text = current_tab(page).inner_text()
-    assert not english_words(text), english_words(text)
+    assert not english(text), english(text)

@@ -5,26 +5,20 @@ Needs LibreOffice (soffice) to make the PDF and pdftotext (poppler-utils) to
 read it back; aiosmtpd for the SMTP server.
 """
 import datetime
-import email
-import email.policy
-import socket
 import subprocess
 import tempfile
-import threading
 from decimal import Decimal
 from pathlib import Path
 
-import trytond.config as config
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.currency.tests import add_currency_rate
+from trytond.modules.mrk_base.tests.tools import start_smtp_server
 from trytond.modules.mrk_contracts.tests.tools import DatabaseTestCase
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
-
-from aiosmtpd.controller import Controller
 
 COMPANY_INN = '7736050003'
 COMPANY_KPP = '772801001'
@@ -126,51 +120,12 @@ def pdf_text(data):
             capture_output=True, text=True).stdout
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
-class Inbox:
-    "aiosmtpd handler keeping the messages it receives"
-
-    def __init__(self):
-        self.messages = []
-        self.received = threading.Event()
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((
-                envelope.mail_from, list(envelope.rcpt_tos),
-                email.message_from_bytes(
-                    envelope.original_content or envelope.content,
-                    policy=email.policy.default)))
-        self.received.set()
-        return '250 Message accepted for delivery'
-
-
 class CompanyCardTestCase(DatabaseTestCase):
     "Company card: PDF and e-mail to the counterparty"
 
     def start_smtp_server(self):
-        """Start an SMTP server on loopback and send Tryton's e-mail to it
-        until the end of the test; return its inbox.
-
-        The test transaction commits its data managers when it stops, even
-        after its rollback, so a test that queues an e-mail needs a server
-        to connect to."""
-        inbox = Inbox()
-        port = free_port()
-        controller = Controller(inbox, hostname='127.0.0.1', port=port)
-        controller.start()
-        self.addCleanup(controller.stop)
-        uri = config.get('email', 'uri')
-        from_ = config.get('email', 'from')
-        config.set('email', 'uri', 'smtp://127.0.0.1:%s' % port)
-        config.set('email', 'from', 'mrk@mrk.test')
-        self.addCleanup(config.set, 'email', 'uri', uri)
-        self.addCleanup(config.set, 'email', 'from', from_)
-        return inbox
+        "An SMTP server on loopback until the end of the test; its inbox"
+        return start_smtp_server(self)
 
     @with_transaction()
     def test_card_pdf(self):

@@ -11,13 +11,13 @@ import datetime
 import io
 import re
 import shutil
-import subprocess
 import unittest
 import zipfile
 from decimal import Decimal
 
 from trytond.exceptions import UserError
 from trytond.modules.company.tests import create_company
+from trytond.modules.mrk_base.tests.tools import pdf_text
 from trytond.modules.mrk_contracts.amount import (
     amount_in_words, count_with_words, format_amount, format_date,
     format_date_long, plural)
@@ -207,13 +207,6 @@ def setup_documents():
                 'kind': 'termination',
                 }])
     return company, party, contract, extension, termination
-
-
-def pdf_text(content):
-    "The text of a PDF, whitespace collapsed"
-    result = subprocess.run(['pdftotext', '-enc', 'UTF-8', '-', '-'],
-        input=content, capture_output=True, check=True, timeout=60)
-    return ' '.join(result.stdout.decode('utf-8').split())
 
 
 def odt_text(content):

@@ -7,8 +7,6 @@ The PDF tests need LibreOffice (soffice) and pdftotext / pdfinfo
 convert few documents."""
 import datetime
 import io
-import re
-import subprocess
 from decimal import Decimal
 from types import SimpleNamespace
 from unittest import TestCase
@@ -17,6 +15,7 @@ import openpyxl
 
 from trytond.exceptions import UserError
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.mrk_base.tests.tools import pdf_pages, pdf_text
 from trytond.modules.mrk_contracts.tests.test_contract import (
     make_party, make_user)
 from trytond.modules.mrk_terminals.tests.test_module import (
@@ -36,20 +35,6 @@ XLSX_HEADER = [
     'Дата работ', 'Время', 'Техник', 'Дата выполнения', 'Результат',
     'Отчёт техника', 'Состояние',
     ]
-
-
-def pdf_text(content):
-    "The text of a PDF, whitespace collapsed"
-    result = subprocess.run(['pdftotext', '-enc', 'UTF-8', '-', '-'],
-        input=content, capture_output=True, check=True, timeout=60)
-    return ' '.join(result.stdout.decode('utf-8').split())
-
-
-def pdf_pages(content):
-    result = subprocess.run(['pdfinfo', '-'],
-        input=content, capture_output=True, check=True, timeout=60)
-    return int(re.search(
-            r'^Pages:\s+(\d+)', result.stdout.decode(), re.M).group(1))
 
 
 def setup_jobs():

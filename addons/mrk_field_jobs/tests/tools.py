@@ -1,19 +1,14 @@
 "Shared test helpers of mrk_field_jobs"
 import datetime
-import email
-import email.policy
-import socket
-import threading
 
-import trytond.config as config
 from trytond.modules.company.tests import create_company
+from trytond.modules.mrk_base.tests.tools import (
+    Inbox, free_port, start_smtp_server)
 from trytond.modules.mrk_contracts.tests.test_contract import (
     make_party, make_user)
 from trytond.modules.mrk_terminals.tests.test_module import (
     make_point, make_terminals)
 from trytond.pool import Pool
-
-from aiosmtpd.controller import Controller
 
 D = datetime.date
 T = datetime.time
@@ -23,7 +18,8 @@ CASH_COLLECTION = 'inkasso@service.test'
 TECHNICAL_SERVICE = 'tech@service.test'
 
 __all__ = ['D', 'T', 'make_party', 'make_point', 'make_terminals',
-    'make_user', 'setup_service', 'make_job', 'Inbox', 'start_smtp_server']
+    'make_user', 'setup_service', 'make_job', 'agree_values', 'Inbox',
+    'free_port', 'start_smtp_server']
 
 
 def setup_service():
@@ -71,47 +67,3 @@ def agree_values(date=D(2026, 3, 10), technician=None):
     if technician:
         values['technician'] = technician.id
     return values
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
-class Inbox:
-    "aiosmtpd handler keeping the messages it receives"
-
-    def __init__(self):
-        self.messages = []
-        self.received = threading.Event()
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((
-                envelope.mail_from, list(envelope.rcpt_tos),
-                email.message_from_bytes(
-                    envelope.original_content or envelope.content,
-                    policy=email.policy.default)))
-        self.received.set()
-        return '250 Message accepted for delivery'
-
-
-def start_smtp_server(test_case):
-    """Start an SMTP server on loopback and send Tryton's e-mail to it until
-    the end of the test; return its inbox.
-
-    Tryton sends the e-mail of a transaction when it commits; the test
-    transaction commits its data managers when it ends, so every test that
-    agrees a job needs a server to talk to."""
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname='127.0.0.1', port=port)
-    controller.start()
-    test_case.addCleanup(controller.stop)
-    uri = config.get('email', 'uri')
-    from_ = config.get('email', 'from')
-    config.set('email', 'uri', 'smtp://127.0.0.1:%s' % port)
-    config.set('email', 'from', 'mrk@mrk.test')
-    test_case.addCleanup(config.set, 'email', 'uri', uri)
-    test_case.addCleanup(config.set, 'email', 'from', from_)
-    return inbox

@@ -2,14 +2,13 @@
 its two variants, installation and removal, rendered to PDF through
 LibreOffice and read back with pdftotext (poppler-utils)."""
 import datetime
-import re
 import shutil
-import subprocess
 from decimal import Decimal
 from unittest import TestCase
 
 from trytond.exceptions import UserError
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.mrk_base.tests.tools import pdf_pages, pdf_text
 from trytond.modules.mrk_contracts.tests.test_contract import make_party
 from trytond.modules.mrk_terminals.tests.test_module import (
     make_point, make_terminals)
@@ -18,20 +17,6 @@ from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
 
 D = datetime.date
-
-
-def pdf_text(content):
-    "The text of a PDF, whitespace collapsed"
-    result = subprocess.run(['pdftotext', '-enc', 'UTF-8', '-', '-'],
-        input=content, capture_output=True, check=True, timeout=60)
-    return ' '.join(result.stdout.decode('utf-8').split())
-
-
-def pdf_pages(content):
-    result = subprocess.run(['pdfinfo', '-'],
-        input=content, capture_output=True, check=True, timeout=60)
-    return int(re.search(
-            r'^Pages:\s+(\d+)', result.stdout.decode(), re.M).group(1))
 
 
 def action_id(fs_id):

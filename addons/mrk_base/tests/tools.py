@@ -1,0 +1,75 @@
+"""Test helpers shared by the MRK modules: a real SMTP server on loopback
+for the e-mail the system sends, and the text of the PDF documents it
+prints (pdftotext and pdfinfo from poppler-utils)."""
+import email
+import email.policy
+import re
+import socket
+import subprocess
+import threading
+
+import trytond.config as config
+
+from aiosmtpd.controller import Controller
+
+__all__ = ['free_port', 'Inbox', 'start_smtp_server', 'pdf_text',
+    'pdf_pages']
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+class Inbox:
+    "aiosmtpd handler keeping the messages it receives"
+
+    def __init__(self):
+        self.messages = []
+        self.received = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((
+                envelope.mail_from, list(envelope.rcpt_tos),
+                email.message_from_bytes(
+                    envelope.original_content or envelope.content,
+                    policy=email.policy.default)))
+        self.received.set()
+        return '250 Message accepted for delivery'
+
+
+def start_smtp_server(test_case):
+    """Start an SMTP server on loopback and send Tryton's e-mail to it until
+    the end of the test; return its inbox.
+
+    Tryton sends the e-mail of a transaction when it commits, strictly: the
+    test transaction commits its data managers when it ends, even after its
+    rollback, so a test that queues an e-mail needs a server to talk to."""
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname='127.0.0.1', port=port)
+    controller.start()
+    test_case.addCleanup(controller.stop)
+    uri = config.get('email', 'uri')
+    from_ = config.get('email', 'from')
+    config.set('email', 'uri', 'smtp://127.0.0.1:%s' % port)
+    config.set('email', 'from', 'mrk@mrk.test')
+    test_case.addCleanup(config.set, 'email', 'uri', uri)
+    test_case.addCleanup(config.set, 'email', 'from', from_)
+    return inbox
+
+
+def pdf_text(content):
+    "The text of a PDF, whitespace collapsed"
+    result = subprocess.run(['pdftotext', '-enc', 'UTF-8', '-', '-'],
+        input=content, capture_output=True, check=True, timeout=60)
+    return ' '.join(result.stdout.decode('utf-8').split())
+
+
+def pdf_pages(content):
+    "The number of pages of a PDF"
+    result = subprocess.run(['pdfinfo', '-'],
+        input=content, capture_output=True, check=True, timeout=60)
+    return int(re.search(
+            r'^Pages:\s+(\d+)', result.stdout.decode(), re.M).group(1))
