@@ -1,6 +1,7 @@
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, fields, sequence_ordered)
+from trytond.modules.mrk_base.model import rec_name_domain
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 
@@ -238,13 +239,10 @@ class BankAccount(sequence_ordered(), DeactivableMixin, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        bool_op = 'AND' if operator.startswith('!') or operator.startswith(
-            'not ') else 'OR'
-        return [bool_op,
-            ('account', operator, operand, *extra),
-            ('bank_name', operator, operand, *extra),
-            ]
+        return rec_name_domain(clause, [
+                'account',
+                'bank_name',
+                ])
 
     @classmethod
     def preprocess_values(cls, mode, values):

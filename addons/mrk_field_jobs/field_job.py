@@ -21,6 +21,7 @@ from sql import Null
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields)
+from trytond.modules.mrk_base.model import rec_name_domain
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, Id, If
 from trytond.transaction import Transaction
@@ -473,14 +474,11 @@ class FieldJob(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        bool_op = 'AND' if operator.startswith('!') or operator.startswith(
-            'not ') else 'OR'
-        return [bool_op,
-            ('number', operator, operand, *extra),
-            ('point.rec_name', operator, operand, *extra),
-            ('party.rec_name', operator, operand, *extra),
-            ]
+        return rec_name_domain(clause, [
+                'number',
+                'point.rec_name',
+                'party.rec_name',
+                ])
 
     @classmethod
     def create(cls, vlist):

@@ -5,6 +5,7 @@ the contact person and his phone) and what the office needs (counterparty,
 contract); its form shows which terminals stand there and stood there.
 """
 from trytond.model import DeactivableMixin, Index, ModelSQL, ModelView, fields
+from trytond.modules.mrk_base.model import rec_name_domain
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 
@@ -92,15 +93,12 @@ class Point(DeactivableMixin, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        bool_op = 'AND' if operator.startswith('!') or operator.startswith(
-            'not ') else 'OR'
-        return [bool_op,
-            ('name', operator, operand, *extra),
-            ('address', operator, operand, *extra),
-            ('city', operator, operand, *extra),
-            ('party.rec_name', operator, operand, *extra),
-            ]
+        return rec_name_domain(clause, [
+                'name',
+                'address',
+                'city',
+                'party.rec_name',
+                ])
 
     @classmethod
     def get_terminals(cls, points, names):

@@ -11,6 +11,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, Workflow,
     fields)
+from trytond.modules.mrk_base.model import rec_name_domain
 from trytond.pool import Pool
 from trytond.pyson import Eval
 
@@ -120,14 +121,11 @@ class Terminal(Workflow, DeactivableMixin, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        bool_op = 'AND' if operator.startswith('!') or operator.startswith(
-            'not ') else 'OR'
-        return [bool_op,
-            ('serial_number', operator, operand, *extra),
-            ('inventory_number', operator, operand, *extra),
-            ('model.name', operator, operand, *extra),
-            ]
+        return rec_name_domain(clause, [
+                'serial_number',
+                'inventory_number',
+                'model.name',
+                ])
 
     @classmethod
     def get_current(cls, terminals, names):

@@ -70,6 +70,14 @@ class MrkTerminalsTestCase(ModuleTestCase):
         cafe = make_point(party, name='Кафе', address='ул. Ленина, д. 1')
         terminal, = make_terminals('SN-0001')
         self.assertEqual(terminal.state, 'in_stock')
+        # Found by serial, inventory number or model; points by address
+        for text in ['%0001%', 'ИН-0001', 'PAX%']:
+            self.assertEqual(
+                Terminal.search([('rec_name', 'ilike', text)]), [terminal])
+        self.assertEqual(
+            Point.search([('rec_name', 'ilike', '%Ленина%')]), [cafe])
+        self.assertEqual(
+            Point.search([('rec_name', 'not ilike', '%Ленина%')]), [shop])
 
         Placement.install([terminal], shop, D(2026, 1, 10))
         terminal = Terminal(terminal.id)
