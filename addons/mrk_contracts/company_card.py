@@ -11,16 +11,13 @@ commits and stays in the e-mail list of the record.
 The expiring contracts are exported to an .xlsx workbook (the report the
 senior manager used to take from 1C) from the print menu of the contracts.
 """
-import datetime
 import html
-import io
 import re
 from types import SimpleNamespace
 
-import xlsxwriter
-
 from trytond.i18n import gettext
 from trytond.model import ModelView
+from trytond.modules.mrk_base.xlsx import XLSXReport
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.report import Report
@@ -290,18 +287,18 @@ class Contract(metaclass=PoolMeta):
 
 
 XLSX_COLUMNS = [
-    # header, width
-    ('№ договора', 16),
-    ('Дата договора', 13),
-    ('Контрагент', 40),
-    ('ИНН', 14),
-    ('Начало', 12),
-    ('Окончание', 12),
-    ('Дней до окончания', 11),
-    ('Автопролонгация', 15),
-    ('Аренда в месяц, руб.', 16),
-    ('Менеджер', 26),
-    ('Состояние', 15),
+    # header, width, kind of column (mrk_base.xlsx.FORMATS)
+    ('№ договора', 16, 'text'),
+    ('Дата договора', 13, 'date'),
+    ('Контрагент', 40, 'text'),
+    ('ИНН', 14, 'text'),
+    ('Начало', 12, 'date'),
+    ('Окончание', 12, 'date'),
+    ('Дней до окончания', 11, 'integer'),
+    ('Автопролонгация', 15, 'center'),
+    ('Аренда в месяц, руб.', 16, 'money'),
+    ('Менеджер', 26, 'text'),
+    ('Состояние', 15, 'text'),
     ]
 XLSX_STATES = {
     'draft': 'Черновик',
@@ -313,37 +310,22 @@ XLSX_STATES = {
     }
 
 
-class ExpiringContractsXLSX(Report):
+class ExpiringContractsXLSX(XLSXReport):
     """Expiring contracts as an Excel workbook (1.1): the selected contracts
     (all active contracts when none is selected) in end-date order."""
     __name__ = 'mrk.contract.expiring_xlsx'
 
+    model = 'mrk.contract'
+    columns = XLSX_COLUMNS
+    sheet_name = 'Договоры'
+
     @classmethod
-    def execute(cls, ids, data):
-        pool = Pool()
-        ActionReport = pool.get('ir.action.report')
-        Contract = pool.get('mrk.contract')
-        Date = pool.get('ir.date')
-        data = data or {}
-        action_id = data.get('action_id')
-        if action_id is None:
-            action_report, = ActionReport.search([
-                    ('report_name', '=', cls.__name__),
-                    ], limit=1)
-        else:
-            action_report = ActionReport(action_id)
-        ids = [int(i) for i in (ids or data.get('ids') or [])]
-        cls.check_access(action_report, Contract.__name__, ids)
+    def get_records(cls, ids):
+        Contract = Pool().get('mrk.contract')
         order = [('end_date', 'ASC'), ('number', 'ASC'), ('id', 'ASC')]
         if ids:
-            contracts = Contract.search([('id', 'in', ids)], order=order)
-        else:
-            contracts = Contract.search([('state', '=', 'active')],
-                order=order)
-        content = cls.render_xlsx(contracts, title=action_report.name)
-        name = '%s %s' % (
-            action_report.name, Date.today().strftime('%d.%m.%Y'))
-        return ('xlsx', content, bool(action_report.direct_print), name)
+            return Contract.search([('id', 'in', ids)], order=order)
+        return Contract.search([('state', '=', 'active')], order=order)
 
     @classmethod
     def row(cls, contract):
@@ -362,64 +344,3 @@ class ExpiringContractsXLSX(Report):
             contract.manager.rec_name if contract.manager else None,
             XLSX_STATES.get(contract.state, contract.state),
             ]
-
-    @classmethod
-    def render_xlsx(cls, contracts, title=None):
-        output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {'in_memory': True})
-        workbook.set_properties({
-                'title': title or '',
-                'created': datetime.datetime.now(),
-                })
-        header_format = workbook.add_format({
-                'bold': True,
-                'text_wrap': True,
-                'valign': 'vcenter',
-                'align': 'center',
-                'border': 1,
-                'bg_color': '#D9E1F2',
-                })
-        text_format = workbook.add_format({'border': 1, 'valign': 'top'})
-        date_format = workbook.add_format({
-                'num_format': 'dd.mm.yyyy', 'border': 1, 'valign': 'top',
-                'align': 'center'})
-        integer_format = workbook.add_format({
-                'num_format': '0', 'border': 1, 'valign': 'top'})
-        money_format = workbook.add_format({
-                'num_format': '#,##0.00', 'border': 1, 'valign': 'top'})
-        center_format = workbook.add_format({
-                'border': 1, 'valign': 'top', 'align': 'center'})
-
-        sheet = workbook.add_worksheet('Договоры')
-        formats = [text_format, date_format, text_format, text_format,
-            date_format, date_format, integer_format, center_format,
-            money_format, text_format, text_format]
-        for col, (header, width) in enumerate(XLSX_COLUMNS):
-            sheet.set_column(col, col, width)
-            sheet.write_string(0, col, header, header_format)
-        sheet.set_row(0, 32)
-
-        for row, contract in enumerate(contracts, 1):
-            for col, value in enumerate(cls.row(contract)):
-                format_ = formats[col]
-                if value is None or value == '':
-                    sheet.write_blank(row, col, None, format_)
-                elif isinstance(value, (datetime.date, datetime.datetime)):
-                    sheet.write_datetime(row, col, value, format_)
-                elif isinstance(value, (int, float)) and not isinstance(
-                        value, bool):
-                    sheet.write_number(row, col, value, format_)
-                elif hasattr(value, 'as_tuple'):  # Decimal
-                    sheet.write_number(row, col, float(value), format_)
-                else:
-                    sheet.write_string(row, col, str(value), format_)
-
-        last_col = len(XLSX_COLUMNS) - 1
-        sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, max(len(contracts), 1), last_col)
-        sheet.set_landscape()
-        sheet.set_paper(9)  # A4
-        sheet.fit_to_pages(1, 0)
-        sheet.repeat_rows(0)
-        workbook.close()
-        return output.getvalue()

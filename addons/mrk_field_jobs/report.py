@@ -6,13 +6,10 @@ As for the contracts' documents, the strings are computed here into
 ``doc`` namespaces and the Flat ODT templates print them. The handover act
 is the template and the data builder of mrk_terminals.
 """
-import datetime
-import io
 from types import SimpleNamespace
 
-import xlsxwriter
-
 from trytond.i18n import gettext
+from trytond.modules.mrk_base.xlsx import XLSXReport
 from trytond.modules.mrk_contracts.amount import format_date, format_date_long
 from trytond.modules.mrk_contracts.report import DocumentReport
 from trytond.pool import Pool, PoolMeta
@@ -362,51 +359,42 @@ class Journal(Report):
 
 
 XLSX_COLUMNS = [
-    # header, width
-    ('№ заявки', 14),
-    ('Дата заявки', 12),
-    ('Вид работ', 14),
-    ('Контрагент', 28),
-    ('Точка', 26),
-    ('Адрес', 36),
-    ('Дата работ', 12),
-    ('Время', 14),
-    ('Техник', 24),
-    ('Дата выполнения', 13),
-    ('Результат', 14),
-    ('Отчёт техника', 44),
-    ('Состояние', 20),
+    # header, width, kind of column (mrk_base.xlsx.FORMATS)
+    ('№ заявки', 14, 'center'),
+    ('Дата заявки', 12, 'date'),
+    ('Вид работ', 14, 'wrap'),
+    ('Контрагент', 28, 'wrap'),
+    ('Точка', 26, 'wrap'),
+    ('Адрес', 36, 'wrap'),
+    ('Дата работ', 12, 'date'),
+    ('Время', 14, 'center'),
+    ('Техник', 24, 'wrap'),
+    ('Дата выполнения', 13, 'date'),
+    ('Результат', 14, 'wrap'),
+    ('Отчёт техника', 44, 'wrap'),
+    ('Состояние', 20, 'wrap'),
     ]
 
 
-class JournalXLSX(Report):
+class JournalXLSX(XLSXReport):
     """Journal of field jobs as an Excel workbook (2.3): the selected jobs
     (all registered ones when none is selected) in the order of their
     numbers."""
     __name__ = 'mrk.field_job.journal.xlsx'
 
+    model = 'mrk.field_job'
+    columns = XLSX_COLUMNS
+    sheet_name = 'Журнал'
+    title_row = True
+
     @classmethod
-    def execute(cls, ids, data):
-        pool = Pool()
-        ActionReport = pool.get('ir.action.report')
-        FieldJob = pool.get('mrk.field_job')
-        Date = pool.get('ir.date')
-        Journal = pool.get('mrk.field_job.journal', type='report')
-        data = data or {}
-        action_id = data.get('action_id')
-        if action_id is None:
-            action_report, = ActionReport.search([
-                    ('report_name', '=', cls.__name__),
-                    ], limit=1)
-        else:
-            action_report = ActionReport(action_id)
-        ids = [int(i) for i in (ids or data.get('ids') or [])]
-        cls.check_access(action_report, FieldJob.__name__, ids)
-        jobs = Journal.get_jobs(ids)
-        content = cls.render_xlsx(jobs, title=JOURNAL_TITLE)
-        name = '%s %s' % (
-            action_report.name, Date.today().strftime('%d.%m.%Y'))
-        return ('xlsx', content, bool(action_report.direct_print), name)
+    def get_records(cls, ids):
+        Journal = Pool().get('mrk.field_job.journal', type='report')
+        return Journal.get_jobs(ids)
+
+    @classmethod
+    def get_title(cls, action):
+        return JOURNAL_TITLE
 
     @classmethod
     def row(cls, job):
@@ -427,60 +415,3 @@ class JournalXLSX(Report):
             (job.report or '').strip(),
             STATES.get(job.state, job.state),
             ]
-
-    @classmethod
-    def render_xlsx(cls, jobs, title=None):
-        output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {'in_memory': True})
-        workbook.set_properties({
-                'title': title or '',
-                'created': datetime.datetime.now(),
-                })
-        title_format = workbook.add_format({
-                'bold': True, 'font_size': 14, 'valign': 'vcenter'})
-        header_format = workbook.add_format({
-                'bold': True,
-                'text_wrap': True,
-                'valign': 'vcenter',
-                'align': 'center',
-                'border': 1,
-                'bg_color': '#D9E1F2',
-                })
-        text_format = workbook.add_format({
-                'border': 1, 'valign': 'top', 'text_wrap': True})
-        date_format = workbook.add_format({
-                'num_format': 'dd.mm.yyyy', 'border': 1, 'valign': 'top',
-                'align': 'center'})
-        center_format = workbook.add_format({
-                'border': 1, 'valign': 'top', 'align': 'center'})
-        formats = [center_format, date_format, text_format, text_format,
-            text_format, text_format, date_format, center_format,
-            text_format, date_format, text_format, text_format, text_format]
-
-        sheet = workbook.add_worksheet('Журнал')
-        last_col = len(XLSX_COLUMNS) - 1
-        sheet.merge_range(0, 0, 0, last_col, title or '', title_format)
-        sheet.set_row(0, 24)
-        for col, (header, width) in enumerate(XLSX_COLUMNS):
-            sheet.set_column(col, col, width)
-            sheet.write_string(1, col, header, header_format)
-        sheet.set_row(1, 32)
-
-        for row, job in enumerate(jobs, 2):
-            for col, value in enumerate(cls.row(job)):
-                format_ = formats[col]
-                if value is None or value == '':
-                    sheet.write_blank(row, col, None, format_)
-                elif isinstance(value, (datetime.date, datetime.datetime)):
-                    sheet.write_datetime(row, col, value, format_)
-                else:
-                    sheet.write_string(row, col, str(value), format_)
-
-        sheet.freeze_panes(2, 0)
-        sheet.autofilter(1, 0, max(len(jobs), 1) + 1, last_col)
-        sheet.set_landscape()
-        sheet.set_paper(9)  # A4
-        sheet.fit_to_pages(1, 0)
-        sheet.repeat_rows(1)
-        workbook.close()
-        return output.getvalue()
