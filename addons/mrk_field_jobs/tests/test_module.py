@@ -413,6 +413,23 @@ class MrkFieldJobsTestCase(ModuleTestCase):
         self.assertEqual(later.state, 'issued')
 
     @with_transaction()
+    def test_end_of_day_cron_in_company_time(self):
+        "The hourly cron reads the hour in the company's time zone"
+        pool = Pool()
+        FieldJob = pool.get('mrk.field_job')
+        Configuration = pool.get('mrk.configuration')
+        Company = pool.get('company.company')
+        company, people, party, point = self.prepare()
+        Company.write([company], {'timezone': 'Europe/Moscow'})
+        job = self.walk_to_issued(make_job(point, kind='repair'), people)
+        config = Configuration(1)
+        config.end_of_day_hour = 0  # any hour of the day is past it
+        config.save()
+        with Transaction().set_context(company=company.id):
+            activities = FieldJob.end_of_day()
+        self.assertEqual([a.origin for a in activities], [job])
+
+    @with_transaction()
     def test_notice_needs_configured_addresses(self):
         "Without the services' addresses the agreement is refused (2.5)"
         pool = Pool()
