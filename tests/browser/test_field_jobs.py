@@ -201,3 +201,78 @@ def test_field_job_screens_are_russian(new_page, sao, rpc):
     expect(rows(board_column(page, TO_SIGN)).first).to_be_visible()
     text = current_tab(page).inner_text()
     assert not english(text), english(text)
+
+
+TERMINALS = ('Терминалы',)
+POINTS = ('Точки',)
+JOURNAL = ('Журнал регистрации заявок',)
+CALENDAR = ('Календарь техников',)
+# The English of the journal, a job's form, the calendar and the forms of
+# points and terminals.
+OFFICE_ENGLISH = ENGLISH + ['Request Date', 'Done On', 'Result',
+    'Registered On', 'Agreement', 'Report', 'Visits', 'Placements',
+    'Installed On', 'Removed On', 'Serial Number', 'Inventory Number',
+    'Model', 'Opening Hours', 'Terminals Here', 'Field Jobs', 'Notes',
+    'Counterparty', 'Contract', 'In Stock', 'Installed', 'Week', 'Month']
+
+
+def open_first_row(page, column):
+    """Open the first record of the current list in its form, by its
+    column's cell (a link cell would open the linked record)"""
+    first = rows(current_tab(page)).first
+    expect(first).to_be_visible()
+    first.locator('td[data-title^="%s"]' % column).first.dblclick()
+    form = current_tab(page).locator('.form').first
+    expect(form).to_be_visible()
+    return form
+
+
+def test_office_screens_of_field_jobs(new_page, sao, rpc):
+    """The client manager's journal and job form, the technicians'
+    calendar, a point with its terminals and placement history and a
+    terminal with its own, all in Russian"""
+    manager = rpc('manager')
+    registered = manager('model.mrk.field_job.search_count',
+        [('number', '!=', None)])
+    assert registered
+
+    page = new_page(DESKTOP)
+    sao.login(page, 'manager')
+    sao.open_menu(page, COMMERCIAL_SERVICE, FIELD_JOBS, JOURNAL)
+    expect(rows(current_tab(page)).first).to_contain_text('Р-')
+    sao.screenshot(page, 'manager-field-job-journal')
+    text = current_tab(page).inner_text()
+    assert not english_words(text, OFFICE_ENGLISH), text
+
+    form = open_first_row(page, 'Дата заявки')
+    expect(form.locator('input[name="number"]')).to_have_value(
+        re.compile('^Р-'))
+    expect(form).to_contain_text('Номер в журнале')
+    expect(form).to_contain_text('Выезды')
+    sao.screenshot(page, 'manager-field-job-form')
+    text = current_tab(page).inner_text()
+    assert not english_words(text, OFFICE_ENGLISH), text
+
+    sao.open_menu(page, CALENDAR)
+    expect(current_tab(page).locator('.fc-event').first).to_be_visible()
+    sao.screenshot(page, 'manager-technicians-calendar')
+
+    sao.open_menu(page, TERMINALS, POINTS)
+    form = open_first_row(page, 'Город')
+    expect(form.locator('input[name="address"]')).not_to_have_value('')
+    expect(form).to_contain_text('Терминалы на точке')
+    expect(form).to_contain_text('Размещения')
+    sao.screenshot(page, 'manager-point-form')
+    text = current_tab(page).inner_text()
+    assert not english_words(text, OFFICE_ENGLISH), text
+
+    # The list "Терминалы" inside the folder of the same name
+    page.locator('#menu tbody tr:has(.column-char[title="%s"])'
+        % TERMINALS[0]).nth(1).click()
+    form = open_first_row(page, 'Серийный номер')
+    expect(form.locator('input[name="serial_number"]')).not_to_have_value(
+        '')
+    expect(rows(form).first).to_be_visible()  # its placement history
+    sao.screenshot(page, 'manager-terminal-form')
+    text = current_tab(page).inner_text()
+    assert not english_words(text, OFFICE_ENGLISH), text
