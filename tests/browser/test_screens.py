@@ -41,3 +41,45 @@ def test_head_screens_are_russian(new_page, sao):
         name = path[-1][1].lower().replace(' ', '-')
         sao.screenshot(page, 'head-' + name)
         assert not english, (path[-1][0], english)
+
+
+def test_every_screen_opens(new_page, sao, rpc):
+    """Every window of the MRK modules opens in sao for the head without a
+    client error, and so does the form of its first record (a view sao
+    cannot draw stops the whole screen with a script error)."""
+    head = rpc('head')
+    actions = head('model.ir.action.act_window.search_read', [
+            ('res_model', 'like', 'mrk.%'),
+            ], 0, None, [('id', 'ASC')], ['name', 'res_model', 'views'])
+    assert len(actions) > 20, actions
+
+    page = new_page()
+    errors = []
+    page.on('pageerror', lambda error: errors.append(str(error)))
+    sao.login(page, 'head')
+    forms = 0
+    for action in actions:
+        page.evaluate('id => Sao.Action.execute(id, {}, {}, false)',
+            action['id'])
+        tab = page.locator('#tabcontent > .tab-pane.active')
+        # (an empty list-form has no height: attached is enough)
+        expect(tab.locator(
+                '.treeview, .list-form, .graph, .calendar, .board, .form'
+                ).first).to_be_attached()
+        # The list searches after it is drawn
+        page.wait_for_timeout(1500)
+        view_types = [t for _, t in action['views']]
+        rows = tab.locator('.treeview tbody tr:not(.more-row)')
+        if view_types[:1] == ['tree'] and 'form' in view_types \
+                and rows.count():
+            rows.first.locator('td.selection-state, td').first.click()
+            tab.get_by_role('button', name='Переключить').first.click()
+            try:
+                expect(tab.locator('.form').first).to_be_visible()
+            except AssertionError:
+                raise AssertionError((action['name'], errors))
+            forms += 1
+            page.wait_for_timeout(500)
+        assert not errors, (action['name'], action['res_model'], errors)
+        page.locator('#tablist li.active .close').click()
+    assert forms > 10, forms
