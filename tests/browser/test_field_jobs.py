@@ -216,6 +216,18 @@ OFFICE_ENGLISH = ENGLISH + ['Request Date', 'Done On', 'Result',
     'Counterparty', 'Contract', 'In Stock', 'Installed', 'Week', 'Month']
 
 
+def wait_for_tab(page, title):
+    "The tab titled title is open and in front"
+    expect(page.locator('#tablist li.active')).to_contain_text(title)
+
+
+def close_tab(page):
+    "Close the current tab: the next screen's lists are the only ones"
+    count = page.locator('#tablist li').count()
+    page.locator('#tablist li.active .close').click()
+    expect(page.locator('#tablist li')).to_have_count(count - 1)
+
+
 def open_first_row(page, column):
     """Open the first record of the current list in its form, by its
     column's cell (a link cell would open the linked record)"""
@@ -253,11 +265,15 @@ def test_office_screens_of_field_jobs(new_page, sao, rpc):
     text = current_tab(page).inner_text()
     assert not english_words(text, OFFICE_ENGLISH), text
 
+    close_tab(page)
     sao.open_menu(page, CALENDAR)
+    wait_for_tab(page, CALENDAR[0])
     expect(current_tab(page).locator('.fc-event').first).to_be_visible()
     sao.screenshot(page, 'manager-technicians-calendar')
 
+    close_tab(page)
     sao.open_menu(page, TERMINALS, POINTS)
+    wait_for_tab(page, POINTS[0])
     form = open_first_row(page, 'Город')
     expect(form.locator('input[name="address"]')).not_to_have_value('')
     expect(form).to_contain_text('Терминалы на точке')
@@ -266,9 +282,11 @@ def test_office_screens_of_field_jobs(new_page, sao, rpc):
     text = current_tab(page).inner_text()
     assert not english_words(text, OFFICE_ENGLISH), text
 
+    close_tab(page)
     # The list "Терминалы" inside the folder of the same name
     page.locator('#menu tbody tr:has(.column-char[title="%s"])'
         % TERMINALS[0]).nth(1).click()
+    wait_for_tab(page, TERMINALS[0])
     form = open_first_row(page, 'Серийный номер')
     expect(form.locator('input[name="serial_number"]')).not_to_have_value(
         '')

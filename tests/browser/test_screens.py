@@ -61,6 +61,8 @@ def test_every_screen_opens(new_page, sao, rpc):
     for action in actions:
         page.evaluate('id => Sao.Action.execute(id, {}, {}, false)',
             action['id'])
+        expect(page.locator('#tablist li.active')).to_contain_text(
+            action['name'])
         tab = page.locator('#tabcontent > .tab-pane.active')
         # (an empty list-form has no height: attached is enough)
         expect(tab.locator(
