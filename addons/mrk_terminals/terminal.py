@@ -311,7 +311,8 @@ class Placement(ModelSQL, ModelView):
                 ]
             if placement.removed_on:
                 domain.append(('installed_on', '<', placement.removed_on))
-            others = cls.search(domain, limit=1, order=[('installed_on', 'ASC')])
+            others = cls.search(
+                domain, limit=1, order=[('installed_on', 'ASC')])
             if others:
                 other, = others
                 raise PlacementError(gettext(
