@@ -308,6 +308,25 @@ class Activity(Workflow, ModelSQL, ModelView):
         cls.save(activities)
         return activities
 
+    @classmethod
+    def open_for(cls, origins, codes=None):
+        "The open activities about origins, of the functions' codes if given"
+        domain = [
+            ('origin', 'in', [str(o) for o in origins]),
+            ('state', '=', 'open'),
+            ]
+        if codes is not None:
+            domain.append(('function.code', 'in', list(codes)))
+        return cls.search(domain)
+
+    @classmethod
+    def close(cls, origins, codes):
+        """Mark done the open activities about origins of the functions'
+        codes: the step they asked for is made."""
+        activities = cls.open_for(origins, codes)
+        if activities:
+            cls.do(activities)
+
     # -- workflow -----------------------------------------------------------
 
     @classmethod

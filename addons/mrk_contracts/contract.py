@@ -360,7 +360,7 @@ class Contract(Workflow, ModelSQL, ModelView):
                 'approved_by': Transaction().user,
                 'approved_on': Date.today(),
                 })
-        cls._close_activities(contracts, '1.4')
+        Pool().get('mrk.activity').close(contracts, ['1.4'])
 
     @classmethod
     @ModelView.button
@@ -377,7 +377,7 @@ class Contract(Workflow, ModelSQL, ModelView):
                 'requisites_checked': False,
                 'terms_checked': False,
                 })
-        cls._close_activities(contracts, '1.4')
+        Activity.close(contracts, ['1.4'])
         for contract in contracts:
             Activity.schedule('1.4', [contract], owner=contract.manager,
                 note=contract.approval_comment)
@@ -419,18 +419,6 @@ class Contract(Workflow, ModelSQL, ModelView):
     @Workflow.transition('active')
     def reactivate(cls, contracts):
         pass
-
-    @classmethod
-    def _close_activities(cls, records, code):
-        pool = Pool()
-        Activity = pool.get('mrk.activity')
-        activities = Activity.search([
-                ('origin', 'in', [str(r) for r in records]),
-                ('function.code', '=', code),
-                ('state', '=', 'open'),
-                ])
-        if activities:
-            Activity.do(activities)
 
     # -- control of expiring contracts (daily cron) ---------------------------
 
@@ -922,7 +910,6 @@ class ChangeRequest(ContractPartyMixin, Workflow, ModelSQL, ModelView):
     def _decide(cls, requests):
         pool = Pool()
         Activity = pool.get('mrk.activity')
-        Contract = pool.get('mrk.contract')
         Date = pool.get('ir.date')
         for request in requests:
             if not request.decision:
@@ -933,7 +920,7 @@ class ChangeRequest(ContractPartyMixin, Workflow, ModelSQL, ModelView):
                 'decided_by': Transaction().user,
                 'decided_on': Date.today(),
                 })
-        Contract._close_activities(requests, '1.3')
+        Activity.close(requests, ['1.3'])
         for request in requests:
             Activity.schedule('1.2', [request],
                 name=gettext('mrk_contracts.msg_change_request_inform',

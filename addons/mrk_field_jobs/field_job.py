@@ -458,12 +458,31 @@ class FieldJob(Workflow, ModelSQL, ModelView):
             return CALENDAR_COLORS[self.technician.id % len(CALENDAR_COLORS)]
         return '#9e9e9e'
 
-    def get_result(self, name):
-        if self.state == 'done':
-            return 'done'
-        if self.state in {'failed', 'reagreement'} or (
-                self.visits and self.visits[0].result == 'failed'):
-            return 'failed'
+    @classmethod
+    def get_result(cls, jobs, name):
+        """Done, or not done when the job or its last visit failed; the
+        last visits of a list of jobs are read with one query."""
+        pool = Pool()
+        Visit = pool.get('mrk.field_job.visit')
+        result = {}
+        others = []
+        for job in jobs:
+            if job.state == 'done':
+                result[job.id] = 'done'
+            elif job.state in {'failed', 'reagreement'}:
+                result[job.id] = 'failed'
+            else:
+                result[job.id] = None
+                others.append(job.id)
+        last = {}
+        if others:
+            for visit in Visit.search([('job', 'in', others)],
+                    order=[('id', 'DESC')]):
+                last.setdefault(visit.job.id, visit.result)
+        for job_id, visit_result in last.items():
+            if visit_result == 'failed':
+                result[job_id] = 'failed'
+        return result
 
     def get_rec_name(self, name):
         number = self.number or '#%s' % self.id
@@ -543,18 +562,6 @@ class FieldJob(Workflow, ModelSQL, ModelView):
                     note=note(job) if callable(note) else note))
         return activities
 
-    @classmethod
-    def _close_activities(cls, jobs, codes):
-        pool = Pool()
-        Activity = pool.get('mrk.activity')
-        activities = Activity.search([
-                ('origin', 'in', [str(j) for j in jobs]),
-                ('function.code', 'in', codes),
-                ('state', '=', 'open'),
-                ])
-        if activities:
-            Activity.do(activities)
-
     # -- workflow -------------------------------------------------------------
 
     @classmethod
@@ -568,7 +575,7 @@ class FieldJob(Workflow, ModelSQL, ModelView):
                 'signed_by': Transaction().user,
                 'signed_on': Date.today(),
                 })
-        cls._close_activities(jobs, ['2.2'])
+        Pool().get('mrk.activity').close(jobs, ['2.2'])
         cls._schedule(jobs, '2.3')
         return 'reload'
 
@@ -588,7 +595,7 @@ class FieldJob(Workflow, ModelSQL, ModelView):
                 job.number = sequence.get()
             job.registered_on = today
         cls.save(jobs)
-        cls._close_activities(jobs, ['2.3'])
+        Pool().get('mrk.activity').close(jobs, ['2.3'])
         cls._schedule(jobs, '2.4')
         return 'reload'
 
@@ -620,7 +627,7 @@ class FieldJob(Workflow, ModelSQL, ModelView):
                 'call_result': None,
                 'end_of_day_for': None,
                 })
-        cls._close_activities(jobs, ['2.4', '2.11'])
+        Pool().get('mrk.activity').close(jobs, ['2.4', '2.11'])
 
     def check_agreement(self):
         missing = [self.__class__.fields_get([name])[name]['string']
@@ -654,7 +661,7 @@ class FieldJob(Workflow, ModelSQL, ModelView):
             job.notified_at = datetime.datetime.now()
             job.notice_count = (job.notice_count or 0) + 1
         cls.save(jobs)
-        cls._close_activities(jobs, ['2.5'])
+        Pool().get('mrk.activity').close(jobs, ['2.5'])
         today = Date.today()
         # The job sheet and the act go to the technician, and the on-site
         # contact is called on the morning of the visit (2.6–2.8).
@@ -743,7 +750,7 @@ class FieldJob(Workflow, ModelSQL, ModelView):
                         'mrk_field_jobs.msg_field_job_call_result',
                         job=job.rec_name))
         cls.write(jobs, {'called_by': Transaction().user})
-        cls._close_activities(jobs, ['2.8'])
+        Pool().get('mrk.activity').close(jobs, ['2.8'])
         return 'reload'
 
     @classmethod
@@ -776,7 +783,7 @@ class FieldJob(Workflow, ModelSQL, ModelView):
                     window=job.time_window or '',
                     phone=job.contact_phone or ''),
                 user=job.technician)
-        cls._close_activities(jobs, ['2.6', '2.7'])
+        Pool().get('mrk.activity').close(jobs, ['2.6', '2.7'])
         return 'reload'
 
     @classmethod
@@ -817,7 +824,7 @@ class FieldJob(Workflow, ModelSQL, ModelView):
                     contract=job.point.contract, install_job=job.id)
         cls.write(jobs, {'done_date': date})
         cls._report_visits(jobs, 'done', reason=lambda j: j.report)
-        cls._close_activities(jobs, ['2.9', '2.10'])
+        Pool().get('mrk.activity').close(jobs, ['2.9', '2.10'])
         return 'reload'
 
     @classmethod
@@ -832,7 +839,7 @@ class FieldJob(Workflow, ModelSQL, ModelView):
                         'mrk_field_jobs.msg_field_job_fail_reason',
                         job=job.rec_name))
         cls._report_visits(jobs, 'failed', reason=lambda j: j.report)
-        cls._close_activities(jobs, ['2.8', '2.9', '2.10'])
+        Pool().get('mrk.activity').close(jobs, ['2.8', '2.9', '2.10'])
         cls._schedule(jobs, '2.11', note=lambda j: j.report)
         return 'reload'
 
@@ -845,7 +852,7 @@ class FieldJob(Workflow, ModelSQL, ModelView):
         date is agreed again (2.11); the services get a new notice."""
         cls._report_visits(jobs, 'moved', reason=lambda j: (
                 j.call_result if j.state == 'confirmed' else None))
-        cls._close_activities(jobs, ['2.8', '2.10'])
+        Pool().get('mrk.activity').close(jobs, ['2.8', '2.10'])
         cls._schedule(jobs, '2.11')
         return 'reload'
 
@@ -892,7 +899,7 @@ class FieldJob(Workflow, ModelSQL, ModelView):
                 'problem_state': 'decided',
                 'problem_decided_by': Transaction().user,
                 })
-        cls._close_activities(jobs, ['2.9'])
+        Pool().get('mrk.activity').close(jobs, ['2.9'])
         for job in jobs:
             for user in {job.technician, job.manager} - {None}:
                 cls.notify_user([job], 'tryton-ok',
@@ -906,12 +913,8 @@ class FieldJob(Workflow, ModelSQL, ModelView):
     @Workflow.transition('cancelled')
     def cancel(cls, jobs):
         cls._report_visits(jobs, 'cancelled')
-        pool = Pool()
-        Activity = pool.get('mrk.activity')
-        activities = Activity.search([
-                ('origin', 'in', [str(j) for j in jobs]),
-                ('state', '=', 'open'),
-                ])
+        Activity = Pool().get('mrk.activity')
+        activities = Activity.open_for(jobs)
         if activities:
             Activity.cancel(activities)
         return 'reload'

@@ -3,6 +3,7 @@ the gapless journal, the agreement and the services' notices, the control
 call, issuing, the technician's report, problems on site, the end of the day,
 re-agreement, placements and access per role."""
 import datetime
+from contextlib import contextmanager
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessButtonError, AccessError
@@ -15,33 +16,18 @@ from .tools import (
     make_party, make_point, make_terminals, setup_service, start_smtp_server)
 
 
+@contextmanager
 def as_user(user):
     "Act as user through the access checks of a client call"
     transaction = Transaction()
-    return _Both(transaction.set_user(user.id),
-        transaction.set_context(_check_access=True))
-
-
-class _Both:
-    def __init__(self, *managers):
-        self.managers = managers
-
-    def __enter__(self):
-        for manager in self.managers:
-            manager.__enter__()
-
-    def __exit__(self, *args):
-        for manager in reversed(self.managers):
-            manager.__exit__(*args)
+    with transaction.set_user(user.id), \
+            transaction.set_context(_check_access=True):
+        yield
 
 
 def open_activities(job, code=None):
-    pool = Pool()
-    Activity = pool.get('mrk.activity')
-    domain = [('origin', '=', str(job)), ('state', '=', 'open')]
-    if code:
-        domain.append(('function.code', '=', code))
-    return Activity.search(domain)
+    Activity = Pool().get('mrk.activity')
+    return Activity.open_for([job], [code] if code else None)
 
 
 class MrkFieldJobsTestCase(ModuleTestCase):
