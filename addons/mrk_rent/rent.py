@@ -1,0 +1,694 @@
+"""The rent table (5.1–5.4): rent terms with effective dates on contracts.
+
+A rent term says how much a contract pays per month, on which basis (for
+the contract, or per installed terminal) and how (cash, bank transfer by
+contract, bank transfer by invoice), from one date to another. A change of
+amount or payment form is a new term from a date (the wizard "change rent
+from date", or a confirmed price-change amendment): the former term is
+closed the day before and nothing is overwritten. The due of a month comes
+from the terms and the placements through ``due.compute_due``.
+"""
+import datetime
+from decimal import Decimal
+
+from sql import Literal, Null
+from sql.conditionals import Coalesce
+from sql.operators import Equal
+
+from trytond import backend
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.model.fields import SQL_OPERATORS
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Bool, Eval, If
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from . import due as due_module
+from .exceptions import RentTermError
+
+BASES = [
+    ('contract', "Per Contract per Month"),
+    ('terminal', "Per Terminal per Month"),
+    ]
+PAYMENT_FORMS = [
+    ('cash', "Cash"),
+    ('transfer', "Bank Transfer by Contract"),
+    ('invoice', "Bank Transfer by Invoice"),
+    ]
+# Contracts that pay rent for the days they were in force
+CHARGED_STATES = ('active', 'terminated', 'expired')
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def format_date(date):
+    return date.strftime('%d.%m.%Y') if date else ''
+
+
+def format_amount(amount):
+    "5 000,00 as the office writes it"
+    if amount is None:
+        return ''
+    return '{:,.2f}'.format(amount).replace(',', '\u00a0').replace('.', ',')
+
+
+class Configuration(metaclass=PoolMeta):
+    __name__ = 'mrk.configuration'
+
+    rent_policy = fields.Selection([
+            ('pro_rata', "Pro-rata by Calendar Days"),
+            ('whole_month', "Whole Month"),
+            ], "Rent of Incomplete Months", required=True,
+        help="When a term, a contract or a terminal starts or ends inside "
+        "a month: charge the days in force, or the whole month.")
+    rent_payment_form = fields.Selection(
+        PAYMENT_FORMS, "Default Payment Form", required=True,
+        help="The payment form of the first rent term made when a contract "
+        "becomes active.")
+
+    @classmethod
+    def default_rent_policy(cls):
+        return 'pro_rata'
+
+    @classmethod
+    def default_rent_payment_form(cls):
+        return 'transfer'
+
+
+class RentTerm(ModelSQL, ModelView):
+    """Rent term (условие аренды, 5.1–5.4): what a contract pays per month,
+    on which basis and how, from one date to another."""
+    __name__ = 'mrk.rent.term'
+    __string__ = "Rent Term"
+    _history = True
+
+    # Once saved a term changes only by a new term from a date
+    _fixed = {'readonly': Eval('id', -1) >= 0}
+
+    contract = fields.Many2One(
+        'mrk.contract', "Contract", required=True, ondelete='CASCADE',
+        domain=[('state', 'in', ['draft', 'approval'] + list(CHARGED_STATES))],
+        states=_fixed)
+    party = fields.Function(
+        fields.Many2One('party.party', "Counterparty"),
+        'on_change_with_party', searcher='search_party')
+    point = fields.Many2One(
+        'mrk.point', "Point", ondelete='RESTRICT',
+        domain=[('party', '=', Eval('party', -1))],
+        states={
+            'readonly': _fixed['readonly'] | Bool(Eval('terminal')),
+            },
+        help="Only for the rent of this point of the contract.")
+    terminal = fields.Many2One(
+        'mrk.terminal', "Terminal", ondelete='RESTRICT',
+        states={
+            'readonly': _fixed['readonly'] | Bool(Eval('point')),
+            'invisible': Eval('basis') != 'terminal',
+            },
+        help="Only for the rent of this terminal of the contract.")
+    amount = fields.Numeric("Amount per Month", digits=(16, 2), required=True,
+        domain=[('amount', '>=', 0)], states=_fixed)
+    basis = fields.Selection(BASES, "Basis", required=True, states=_fixed,
+        help="Per contract: the amount is due once a month. Per terminal: "
+        "the amount is due for every terminal installed under the contract "
+        "(terminal-days in incomplete months).")
+    basis_string = basis.translated('basis')
+    payment_form = fields.Selection(PAYMENT_FORMS, "Payment Form",
+        required=True, states=_fixed)
+    payment_form_string = payment_form.translated('payment_form')
+    valid_from = fields.Date("Valid From", required=True, states=_fixed)
+    valid_to = fields.Date("Valid To",
+        domain=['OR',
+            ('valid_to', '=', None),
+            ('valid_to', '>=', Eval('valid_from', None)),
+            ],
+        help="The last day of the term, included; empty while in force.")
+    reason = fields.Char("Reason", states=_fixed,
+        help="Why the rent changed: a supplementary agreement, a letter.")
+    amendment = fields.Many2One(
+        'mrk.contract.amendment', "Supplementary Agreement", readonly=True,
+        ondelete='RESTRICT')
+    previous = fields.Many2One(
+        'mrk.rent.term', "Previous Term", readonly=True, ondelete='SET NULL')
+    in_force = fields.Function(
+        fields.Boolean("In Force"), 'get_in_force')
+
+    del _fixed
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.contract, Index.Equality()),
+                    (t.valid_from, Index.Range())),
+                })
+        cls._order = [
+            ('contract', 'ASC'), ('valid_from', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def default_basis(cls):
+        return 'contract'
+
+    @classmethod
+    def default_payment_form(cls):
+        Configuration = Pool().get('mrk.configuration')
+        return Configuration(1).rent_payment_form
+
+    @fields.depends('contract', '_parent_contract.party')
+    def on_change_with_party(self, name=None):
+        if self.contract and self.contract.party:
+            return self.contract.party
+
+    @classmethod
+    def search_party(cls, name, clause):
+        return [('contract.party' + clause[0][len(name):], *clause[1:])]
+
+    @fields.depends('contract', 'valid_from', '_parent_contract.start_date')
+    def on_change_contract(self):
+        if self.contract and not self.valid_from:
+            self.valid_from = self.contract.start_date
+
+    def get_in_force(self, name):
+        today = Pool().get('ir.date').today()
+        return (self.valid_from <= today
+            and (self.valid_to is None or self.valid_to >= today))
+
+    def get_rec_name(self, name):
+        return gettext('mrk_rent.msg_term_rec_name',
+            contract=self.contract.rec_name,
+            amount=format_amount(self.amount),
+            start=format_date(self.valid_from))
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return [('contract.rec_name',) + tuple(clause[1:])]
+
+    @classmethod
+    def validate_fields(cls, terms, field_names):
+        super().validate_fields(terms, field_names)
+        cls.check_scope(terms)
+        cls.check_overlap(terms)
+
+    @classmethod
+    def check_scope(cls, terms):
+        for term in terms:
+            contract = term.contract
+            if term.valid_from < contract.start_date:
+                raise RentTermError(gettext(
+                        'mrk_rent.msg_term_before_contract',
+                        term=term.rec_name, contract=contract.rec_name,
+                        start=format_date(contract.start_date)))
+            if term.valid_from > contract.end_date:
+                raise RentTermError(gettext(
+                        'mrk_rent.msg_term_after_contract',
+                        term=term.rec_name, contract=contract.rec_name,
+                        end=format_date(contract.end_date)))
+            if term.terminal and term.basis != 'terminal':
+                raise RentTermError(gettext(
+                        'mrk_rent.msg_term_terminal_basis',
+                        term=term.rec_name))
+            if term.point and term.point.party != contract.party:
+                raise RentTermError(gettext(
+                        'mrk_rent.msg_term_point_party',
+                        term=term.rec_name, point=term.point.rec_name,
+                        party=contract.party.rec_name))
+
+    @staticmethod
+    def _conflicts(term, other):
+        "Do two terms of one contract charge the same thing?"
+        if term.terminal and other.terminal:
+            return term.terminal == other.terminal
+        if (term.point and other.point
+                and not term.terminal and not other.terminal):
+            return term.point == other.point
+        return True
+
+    @classmethod
+    def check_overlap(cls, terms):
+        """Terms of one contract never overlap: a contract-wide term leaves
+        no room for another, terms of distinct points or distinct terminals
+        may run side by side."""
+        contracts = {t.contract.id for t in terms}
+        others = {}
+        for sub_ids in grouped_slice(list(contracts), _in_max()):
+            for other in cls.search([('contract', 'in', list(sub_ids))],
+                    order=[('valid_from', 'ASC'), ('id', 'ASC')]):
+                others.setdefault(other.contract.id, []).append(other)
+        for term in terms:
+            for other in others.get(term.contract.id, []):
+                if other.id == term.id or not cls._conflicts(term, other):
+                    continue
+                if (term.valid_from <= (other.valid_to or datetime.date.max)
+                        and other.valid_from
+                        <= (term.valid_to or datetime.date.max)):
+                    raise RentTermError(gettext(
+                            'mrk_rent.msg_term_overlap',
+                            contract=term.contract.rec_name,
+                            start=format_date(term.valid_from),
+                            end=(format_date(term.valid_to)
+                                or gettext('mrk_rent.msg_open_end')),
+                            other_start=format_date(other.valid_from),
+                            other_end=(format_date(other.valid_to)
+                                or gettext('mrk_rent.msg_open_end')),
+                            other_amount=format_amount(other.amount)))
+
+    @classmethod
+    def write(cls, *args):
+        fixed = {'contract', 'point', 'terminal', 'amount', 'basis',
+            'payment_form', 'valid_from'}
+        if not Transaction().context.get('_mrk_rent_correction'):
+            for terms, values in zip(args[::2], args[1::2]):
+                changed = fixed & set(values)
+                for term in terms:
+                    for name in changed:
+                        old = getattr(term, name)
+                        old = getattr(old, 'id', old)
+                        if old != values[name]:
+                            raise RentTermError(gettext(
+                                    'mrk_rent.msg_term_fixed',
+                                    term=term.rec_name,
+                                    field=cls.__names__(name)['field']))
+        super().write(*args)
+
+    @classmethod
+    def copy(cls, terms, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('amendment', None)
+        default.setdefault('previous', None)
+        return super().copy(terms, default=default)
+
+    # -- Changes from a date ---------------------------------------------
+
+    @classmethod
+    def change_from(cls, contract, date, point=None, terminal=None,
+            **values):
+        """Give the contract new rent terms from date (5.4).
+
+        The terms in force on date for the same scope (the whole contract,
+        the point or the terminal) are closed the day before and continued
+        by a copy carrying values (amount, payment_form, basis, reason,
+        amendment); a term that starts on date is replaced only if it is
+        still the same. Without a term to continue, a per-contract term is
+        made with the default payment form. Returns the new terms."""
+        pool = Pool()
+        Configuration = pool.get('mrk.configuration')
+        scope_point = point.id if point else None
+        scope_terminal = terminal.id if terminal else None
+        terms = [t for t in cls.search([
+                    ('contract', '=', contract.id),
+                    ], order=[('valid_from', 'ASC'), ('id', 'ASC')])
+            if (t.point.id if t.point else None) == scope_point
+            and (t.terminal.id if t.terminal else None) == scope_terminal]
+        current = [t for t in terms if t.valid_from <= date
+            and (t.valid_to is None or t.valid_to >= date)]
+        later = [t for t in terms if t.valid_from > date]
+        if later:
+            raise RentTermError(gettext(
+                    'mrk_rent.msg_term_change_later',
+                    contract=contract.rec_name, date=format_date(date),
+                    later=format_date(later[0].valid_from)))
+        new = []
+        to_close = []
+        if current:
+            term, = current
+            if term.valid_from == date:
+                raise RentTermError(gettext(
+                        'mrk_rent.msg_term_change_same_day',
+                        contract=contract.rec_name, date=format_date(date)))
+            to_close.append(term)
+            new.append({
+                    'contract': contract.id,
+                    'point': scope_point,
+                    'terminal': scope_terminal,
+                    'amount': term.amount,
+                    'basis': term.basis,
+                    'payment_form': term.payment_form,
+                    'valid_from': date,
+                    'valid_to': term.valid_to,
+                    'previous': term.id,
+                    })
+        else:
+            previous = [t for t in terms if t.valid_to and t.valid_to < date]
+            last = previous[-1] if previous else None
+            new.append({
+                    'contract': contract.id,
+                    'point': scope_point,
+                    'terminal': scope_terminal,
+                    'amount': last.amount if last else contract.rent_amount,
+                    'basis': last.basis if last else 'contract',
+                    'payment_form': (last.payment_form if last
+                        else Configuration(1).rent_payment_form),
+                    'valid_from': date,
+                    'previous': last.id if last else None,
+                    })
+        for values_ in new:
+            values_.update(values)
+        if to_close:
+            cls.write(to_close, {'valid_to': date - ONE_DAY})
+        return cls.create(new)
+
+    # -- The due of a month ------------------------------------------------
+
+    @classmethod
+    def get_dues(cls, month, contracts=None, payment_forms=None,
+            policy=None):
+        """The dues of the month (``due.Due``) of the contracts (all
+        charged contracts if None), read in a few queries.
+
+        Draft, approval and cancelled contracts are not charged; a
+        placement without a contract counts for its point's contract."""
+        pool = Pool()
+        Configuration = pool.get('mrk.configuration')
+        Contract = pool.get('mrk.contract')
+        Placement = pool.get('mrk.terminal.placement')
+        Point = pool.get('mrk.point')
+        cursor = Transaction().connection.cursor()
+        if policy is None:
+            policy = Configuration(1).rent_policy
+        first, last = due_module.month_bounds(month)
+        contract = Contract.__table__()
+        term = cls.__table__()
+        placement = Placement.__table__()
+        point = Point.__table__()
+
+        def contract_where(column):
+            where = Literal(True)
+            if contracts is not None:
+                ids = [getattr(c, 'id', c) for c in contracts]
+                where = _in(column, ids) if ids else Literal(False)
+            return where
+
+        cursor.execute(*contract.select(
+                contract.id, contract.start_date, contract.end_date,
+                where=contract.state.in_(list(CHARGED_STATES))
+                & (contract.start_date <= last)
+                & (contract.end_date >= first)
+                & contract_where(contract.id)))
+        periods = {i: (s, e) for i, s, e in cursor}
+        if not periods:
+            return []
+
+        term_where = ((term.valid_from <= last)
+            & ((term.valid_to == Null) | (term.valid_to >= first))
+            & contract_where(term.contract))
+        if payment_forms is not None:
+            term_where &= term.payment_form.in_(list(payment_forms))
+        cursor.execute(*term.join(contract,
+                condition=term.contract == contract.id).select(
+                term.id, term.contract, term.amount, term.basis,
+                term.payment_form, term.valid_from, term.valid_to,
+                term.point, term.terminal,
+                where=term_where
+                & contract.state.in_(list(CHARGED_STATES))))
+        terms = []
+        per_terminal = set()
+        for row in cursor:
+            amount = row[2]
+            if not isinstance(amount, Decimal):
+                amount = Decimal(str(amount))
+            terms.append(due_module.Term(
+                    id=row[0], contract=row[1], amount=amount, basis=row[3],
+                    payment_form=row[4], valid_from=_date(row[5]),
+                    valid_to=_date(row[6]), point=row[7], terminal=row[8]))
+            if row[3] == 'terminal':
+                per_terminal.add(row[1])
+
+        stays = []
+        if per_terminal:
+            placement_contract = Coalesce(placement.contract, point.contract)
+            where = ((placement.installed_on <= last)
+                & ((placement.removed_on == Null)
+                    | (placement.removed_on > first)))
+            if contracts is not None or len(per_terminal) < 1000:
+                where &= _in(placement_contract, list(per_terminal))
+            cursor.execute(*placement.join(point,
+                    condition=placement.point == point.id).select(
+                    placement.terminal, placement.point, placement_contract,
+                    placement.installed_on, placement.removed_on,
+                    where=where))
+            for terminal, point_id, contract_id, installed, removed \
+                    in cursor:
+                if contract_id in per_terminal:
+                    stays.append(due_module.Stay(
+                            terminal=terminal, point=point_id,
+                            contract=contract_id,
+                            installed_on=_date(installed),
+                            removed_on=_date(removed)))
+        periods = {k: (_date(s), _date(e)) for k, (s, e) in periods.items()}
+        return due_module.compute_due(month, periods, terms, stays, policy)
+
+
+def _in(column, ids):
+    return SQL_OPERATORS['in'](column, ids)
+
+
+def _in_max():
+    return backend.MAX_QUERY_PARAMS
+
+
+def _date(value):
+    "SQLite returns dates as text"
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value)
+    return value
+
+
+class Contract(metaclass=PoolMeta):
+    __name__ = 'mrk.contract'
+
+    rent_terms = fields.One2Many(
+        'mrk.rent.term', 'contract', "Rent Terms", readonly=True,
+        order=[('valid_from', 'ASC'), ('id', 'ASC')],
+        help="Every rent term of the contract, former ones included.")
+    rent_term = fields.Function(
+        fields.Many2One('mrk.rent.term', "Current Rent Term"),
+        'get_rent_term')
+    rent_basis = fields.Function(
+        fields.Selection([(None, '')] + BASES, "Basis"), 'get_rent_term')
+    rent_payment_form = fields.Function(
+        fields.Selection([(None, '')] + PAYMENT_FORMS, "Payment Form"),
+        'get_rent_term', searcher='search_rent_payment_form')
+    rent_terminal_count = fields.Function(
+        fields.Integer("Terminals"), 'get_rent_terminal_count')
+    rent_due = fields.Function(
+        fields.Numeric("Due this Month", digits=(16, 2),
+            help="The rent due for the month (the current one unless the "
+            "table is opened for another), from the terms and the "
+            "placements."),
+        'get_rent_due')
+
+    @classmethod
+    def get_rent_term(cls, contracts, names):
+        """The term in force today, the contract-wide one first; before
+        the first term, the first one."""
+        today = Pool().get('ir.date').today()
+        result = {n: {} for n in names}
+        for contract in contracts:
+            terms = sorted(contract.rent_terms, key=lambda t: (
+                    not (t.valid_from <= today
+                        and (t.valid_to is None or t.valid_to >= today)),
+                    bool(t.point or t.terminal),
+                    t.valid_from < today,
+                    t.valid_from))
+            term = terms[0] if terms else None
+            for name in names:
+                if name == 'rent_term':
+                    value = term.id if term else None
+                elif name == 'rent_basis':
+                    value = term.basis if term else None
+                else:
+                    value = term.payment_form if term else None
+                result[name][contract.id] = value
+        return result
+
+    @classmethod
+    def search_rent_payment_form(cls, name, clause):
+        today = Pool().get('ir.date').today()
+        _, operator, value = clause[:3]
+        return [('rent_terms', 'where', [
+                    ('payment_form', operator, value),
+                    ('valid_from', '<=', today),
+                    ['OR',
+                        ('valid_to', '=', None),
+                        ('valid_to', '>=', today),
+                        ],
+                    ])]
+
+    @classmethod
+    def get_rent_terminal_count(cls, contracts, name):
+        pool = Pool()
+        Placement = pool.get('mrk.terminal.placement')
+        Point = pool.get('mrk.point')
+        placement = Placement.__table__()
+        point = Point.__table__()
+        cursor = Transaction().connection.cursor()
+        today = pool.get('ir.date').today()
+        result = dict.fromkeys((c.id for c in contracts), 0)
+        placement_contract = Coalesce(placement.contract, point.contract)
+        for sub_ids in grouped_slice([c.id for c in contracts], _in_max()):
+            cursor.execute(*placement.join(point,
+                    condition=placement.point == point.id).select(
+                    placement_contract, placement.id,
+                    where=_in(placement_contract, list(sub_ids))
+                    & (placement.installed_on <= today)
+                    & ((placement.removed_on == Null)
+                        | (placement.removed_on > today))))
+            for contract_id, _ in cursor:
+                result[contract_id] += 1
+        return result
+
+    @classmethod
+    def get_rent_due(cls, contracts, name):
+        pool = Pool()
+        RentTerm = pool.get('mrk.rent.term')
+        month = Transaction().context.get('rent_month')
+        if isinstance(month, str):
+            month = datetime.date.fromisoformat(month)
+        if not month:
+            month = pool.get('ir.date').today()
+        result = dict.fromkeys((c.id for c in contracts), Decimal('0.00'))
+        for due in RentTerm.get_dues(month, contracts=contracts):
+            result[due.contract] += due.amount
+        return result
+
+    @classmethod
+    def get_current_rent_amount(cls, contracts, name):
+        "The amount of the contract-wide term in force today, if any"
+        result = super().get_current_rent_amount(contracts, name)
+        today = Pool().get('ir.date').today()
+        for contract in contracts:
+            for term in contract.rent_terms:
+                if (not term.point and not term.terminal
+                        and term.valid_from <= today
+                        and (term.valid_to is None
+                            or term.valid_to >= today)):
+                    result[contract.id] = term.amount
+        return result
+
+    @classmethod
+    def copy(cls, contracts, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('rent_terms', None)
+        return super().copy(contracts, default=default)
+
+    @classmethod
+    def approve(cls, contracts):
+        super().approve(contracts)
+        cls.make_first_rent_terms(contracts)
+
+    @classmethod
+    def activate(cls, contracts):
+        super().activate(contracts)
+        cls.make_first_rent_terms(contracts)
+
+    @classmethod
+    def make_first_rent_terms(cls, contracts):
+        """A contract that becomes active with its monthly rent and no term
+        gets its first term from its start (5.1)."""
+        pool = Pool()
+        RentTerm = pool.get('mrk.rent.term')
+        Configuration = pool.get('mrk.configuration')
+        form = Configuration(1).rent_payment_form
+        RentTerm.create([{
+                    'contract': c.id,
+                    'amount': c.rent_amount,
+                    'basis': 'contract',
+                    'payment_form': form,
+                    'valid_from': c.start_date,
+                    } for c in contracts
+                if c.rent_amount is not None and not c.rent_terms])
+
+
+class Amendment(metaclass=PoolMeta):
+    __name__ = 'mrk.contract.amendment'
+
+    @classmethod
+    def apply_price_change(cls, amendments):
+        """A confirmed price change is a new contract-wide rent term from
+        its effective date (5.4); the former term ends the day before."""
+        super().apply_price_change(amendments)
+        RentTerm = Pool().get('mrk.rent.term')
+        for amendment in amendments:
+            RentTerm.change_from(amendment.contract,
+                amendment.effective_date, amount=amendment.new_amount,
+                amendment=amendment.id, reason=amendment.rec_name)
+
+
+class ChangeRentStart(ModelView):
+    "Change Rent from Date"
+    __name__ = 'mrk.rent.change.start'
+
+    contract = fields.Many2One('mrk.contract', "Contract", readonly=True)
+    term = fields.Many2One('mrk.rent.term', "Term to Change", required=True,
+        domain=[
+            ('contract', '=', Eval('contract', -1)),
+            ('valid_to', '=', None),
+            ],
+        help="The term in force that the change continues.")
+    date = fields.Date("From", required=True,
+        domain=[If(Bool(Eval('term_from')),
+                ('date', '>', Eval('term_from', None)), ())],
+        help="The first day of the new amount or payment form.")
+    term_from = fields.Date("Term From", readonly=True)
+    amount = fields.Numeric("New Amount per Month", digits=(16, 2),
+        required=True, domain=[('amount', '>=', 0)])
+    basis = fields.Selection(BASES, "Basis", required=True)
+    payment_form = fields.Selection(PAYMENT_FORMS, "Payment Form",
+        required=True)
+    reason = fields.Char("Reason", required=True,
+        help="Such as the letter or the agreement that changed the rent.")
+
+    @fields.depends('term')
+    def on_change_term(self):
+        if self.term:
+            self.amount = self.term.amount
+            self.basis = self.term.basis
+            self.payment_form = self.term.payment_form
+            self.term_from = self.term.valid_from
+
+
+class ChangeRent(Wizard):
+    """Change rent from date (5.2–5.4): a new term from a date, the former
+    one closed the day before."""
+    __name__ = 'mrk.rent.change'
+
+    start = StateView('mrk.rent.change.start',
+        'mrk_rent.rent_change_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Change", 'change', 'tryton-ok', default=True),
+            ])
+    change = StateTransition()
+
+    def default_start(self, fields):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        contract = self.record
+        values = {
+            'contract': contract.id,
+            'date': Date.today().replace(day=1),
+            }
+        term = contract.rent_term
+        if term and term.valid_to is None:
+            values.update({
+                    'term': term.id,
+                    'amount': term.amount,
+                    'basis': term.basis,
+                    'payment_form': term.payment_form,
+                    'term_from': term.valid_from,
+                    })
+        return values
+
+    def transition_change(self):
+        RentTerm = Pool().get('mrk.rent.term')
+        term = self.start.term
+        RentTerm.change_from(self.record, self.start.date,
+            point=term.point, terminal=term.terminal,
+            amount=self.start.amount, basis=self.start.basis,
+            payment_form=self.start.payment_form,
+            reason=self.start.reason)
+        return 'end'
+
+    def end(self):
+        return 'reload'
