@@ -25,6 +25,8 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from trytond.modules.mrk_contracts.amount import format_amount, format_date
+
 from . import due as due_module
 from .exceptions import RentTermError
 
@@ -40,17 +42,6 @@ PAYMENT_FORMS = [
 # Contracts that pay rent for the days they were in force
 CHARGED_STATES = ('active', 'terminated', 'expired')
 ONE_DAY = datetime.timedelta(days=1)
-
-
-def format_date(date):
-    return date.strftime('%d.%m.%Y') if date else ''
-
-
-def format_amount(amount):
-    "5 000,00 as the office writes it"
-    if amount is None:
-        return ''
-    return '{:,.2f}'.format(amount).replace(',', '\u00a0').replace('.', ',')
 
 
 class Configuration(metaclass=PoolMeta):
