@@ -8,3 +8,11 @@ class RentTermError(ValidationError):
 
 class RentError(UserError):
     pass
+
+
+class RouteError(ValidationError):
+    pass
+
+
+class CashRunError(UserError):
+    pass
