@@ -16,3 +16,11 @@ class RouteError(ValidationError):
 
 class CashRunError(UserError):
     pass
+
+
+class RegistryError(UserError):
+    pass
+
+
+class RegistryLineError(ValidationError):
+    pass
