@@ -58,13 +58,59 @@ class Configuration(metaclass=PoolMeta):
         help="The payment form of the first rent term made when a contract "
         "becomes active.")
 
+    rent_prepare_day = fields.Integer("Prepare Next Month On", required=True,
+        domain=[('rent_prepare_day', '>=', 1), ('rent_prepare_day', '<=', 28)],
+        help="From this day of the month the registry of non-cash payments "
+        "(9.2) and the cash runs (8.2) of the next month are prepared "
+        "every night, if they are not yet.")
+
     @classmethod
     def default_rent_policy(cls):
         return 'pro_rata'
 
     @classmethod
+    def default_rent_prepare_day(cls):
+        return 20
+
+    @classmethod
+    def prepare_rent_month(cls, date=None):
+        """Prepare the rent of the next month (8.2, 9.2), by the cron: from
+        the configured day, the draft registry and the draft cash runs of
+        the routes that have none; the senior gets the cash request to
+        make (8.3). Nothing is made twice."""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Registry = pool.get('mrk.rent.registry')
+        CashRun = pool.get('mrk.rent.cash_run')
+        Activity = pool.get('mrk.activity')
+        today = date or Date.today()
+        if today.day < cls(1).rent_prepare_day:
+            return
+        month = (today.replace(day=1) + datetime.timedelta(days=31)
+            ).replace(day=1)
+        if not Registry.search([
+                    ('month', '=', month),
+                    ('state', '!=', 'cancelled'),
+                    ], limit=1):
+            Registry.generate(month)
+        runs = CashRun.generate(month)
+        if runs:
+            Activity.schedule('8.3', runs)
+
+    @classmethod
     def default_rent_payment_form(cls):
         return 'transfer'
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.append(
+            ('mrk.configuration|prepare_rent_month',
+                "Prepare the Rent of the Next Month"))
 
 
 class RentTerm(ModelSQL, ModelView):

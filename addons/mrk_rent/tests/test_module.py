@@ -209,5 +209,43 @@ class MrkRentTestCase(ModuleTestCase):
         self.assertEqual(Contract.search(
                 [('rent_payment_form', '=', 'cash')]), [])
 
+    @with_transaction()
+    def test_prepare_next_month(self):
+        """From the configured day the cron prepares next month's registry
+        (9.2) and cash runs (8.2), once, and asks for the cash request
+        (8.3)"""
+        pool = Pool()
+        Configuration = pool.get('mrk.configuration')
+        Registry = pool.get('mrk.rent.registry')
+        CashRun = pool.get('mrk.rent.cash_run')
+        Route = pool.get('mrk.rent.route')
+        Activity = pool.get('mrk.activity')
+        company, people = setup_rent()
+        party = make_party()
+        contract = make_contract(party)
+        point = make_point(party, contract=contract)
+        make_term(contract, '3000.00', payment_form='cash')
+        other = make_contract(make_party(name='ООО «Вектор»'))
+        make_term(other, '7000.00', payment_form='transfer')
+        Route.create([{
+                    'name': 'Север',
+                    'courier': people['courier'].id,
+                    'stops': [('create', [{'point': point.id}])],
+                    }])
+        with Transaction().set_context(company=company.id):
+            Configuration.prepare_rent_month(D(2026, 4, 19))
+            self.assertEqual(Registry.search([]), [])
+            Configuration.prepare_rent_month(D(2026, 4, 20))
+            Configuration.prepare_rent_month(D(2026, 4, 21))
+        registry, = Registry.search([])
+        self.assertEqual(registry.month, D(2026, 5, 1))
+        self.assertEqual([l.amount for l in registry.lines],
+            [Decimal('7000.00')])
+        run, = CashRun.search([])
+        self.assertEqual((run.month, [l.amount for l in run.lines]),
+            (D(2026, 5, 1), [Decimal('3000.00')]))
+        activity, = Activity.open_for([run], ['8.3'])
+        self.assertEqual(activity.owner, people['senior'])
+
 
 del ModuleTestCase
