@@ -24,3 +24,7 @@ class RegistryError(UserError):
 
 class RegistryLineError(ValidationError):
     pass
+
+
+class LegacyImportError(UserError):
+    pass
