@@ -42,6 +42,18 @@
             }
         });
     };
+    // After a button or a wizard that asks for a reload, sao 8.0 searches
+    // lists again but not list-forms: the card of a stop the courier has
+    // just reported would stay on the tab "to report". Search them too.
+    var client_action = Sao.Screen.prototype.client_action;
+    Sao.Screen.prototype.client_action = function(action) {
+        if (action == 'reload' && this.current_view &&
+                this.current_view.view_type == 'list-form' &&
+                !this.group.parent) {
+            return this.search_filter(this.screen_container.get_text());
+        }
+        return client_action.apply(this, arguments);
+    };
     // In sao 8.0 a button of a list-form card or of a list row only selects
     // its record on the first tap and acts on the second. A technician taps
     // "Done" once: let the tap select the record (the event goes on to the

@@ -63,6 +63,24 @@ def today_jobs(technician):
             'problem_state', 'point', 'terminals'])
 
 
+def wait_reported(page, address):
+    """Wait until the card of the job at address shows no report buttons
+    (the list is searched again, so the card may move or leave the tab)"""
+    page.wait_for_function('''address => Array.from(
+        document.querySelectorAll('#tabcontent > .tab-pane.active '
+            + '.list-form-item')).every(card => {
+            const input = card.querySelector('input[name="address"]');
+            if (!input || input.value !== address) {
+                return true;
+            }
+            return ['do', 'fail'].every(name => {
+                const button = card.querySelector(
+                    'button[name="' + name + '"]');
+                return !button || button.offsetParent === null;
+            });
+        })''', arg=address)
+
+
 def test_technician_reports_job_done(new_page, sao, rpc):
     """On his phone the technician finds today's jobs with the address, the
     time window and the phone, and reports an installation done with the
@@ -110,9 +128,9 @@ def test_technician_reports_job_done(new_page, sao, rpc):
     sao.screenshot(page, 'technician-job-before-done')
     done.click()
 
-    # Reported: the card has no buttons any more.
-    expect(done).to_be_hidden()
-    expect(card.locator('button[name="fail"]')).to_be_hidden()
+    # Reported: the job's card has no buttons any more (the list is
+    # searched again, so the card may move or leave the tab).
+    wait_reported(page, job['address'])
     sao.screenshot(page, 'technician-job-done')
 
     record, = head('model.mrk.field_job.read', [job['id']],
@@ -135,6 +153,7 @@ def test_technician_reports_job_done(new_page, sao, rpc):
         assert terminal['point'] == job['point']
 
     # Another job of the day, not selected: one tap on its Done is enough.
+    page.wait_for_load_state('networkidle')
     other = next(j for j in jobs
         if j['id'] != job['id'] and j['problem_state'] != 'open')
     card = card_of(page, other['address'])
@@ -143,7 +162,7 @@ def test_technician_reports_job_done(new_page, sao, rpc):
     done = card.locator('button[name="do"]')
     done.scroll_into_view_if_needed()
     done.click()
-    expect(done).to_be_hidden()
+    wait_reported(page, other['address'])
     record, = head('model.mrk.field_job.read', [other['id']], ['state'])
     assert record['state'] == 'done'
 

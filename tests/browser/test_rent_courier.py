@@ -103,13 +103,12 @@ def test_courier_reports_stop_paid(new_page, sao, rpc):
         has_text=one_of(PAID)).click()
     expect(dialog).to_be_hidden()
 
-    # The card shows the stop paid with its receipt, without the buttons
-    expect(card.locator('input[name="receipt_number"]')).to_have_value(
-        RECEIPT_NUMBER)
-    expect(card.locator('select[name="state"] option:checked')).to_have_text(
-        one_of(PAID))
-    expect(paid).to_be_hidden()
-    expect(card.locator('button[name="not_pay"]')).to_be_hidden()
+    # The reported stop leaves the tab of the stops to report at once
+    expect(cards(page)).to_have_count(len(stops) - 1)
+    page.wait_for_function('''address => !Array.from(
+        document.querySelectorAll('#tabcontent > .tab-pane.active '
+            + '.list-form-item input[name="address"]')
+        ).some(e => e.value === address)''', arg=stop['address'])
     sao.screenshot(page, 'courier-cash-stop-paid')
     line, = senior('model.mrk.rent.cash_run.line.read', [stop['id']],
         ['state', 'receipt_kind', 'receipt_number', 'reported_by',
@@ -120,13 +119,17 @@ def test_courier_reports_stop_paid(new_page, sao, rpc):
     assert line['reported_by'] == courier.user_id
     assert line['visited']
 
-    # The stop is among the reported ones, no longer among those to report
+    # The stop is among the reported ones, paid with its receipt
     domain_tab(page, REPORTED).locator('a').click()
     expect(domain_tab(page, REPORTED)).to_have_class(
         re.compile(r'\bactive\b'))
     card = card_of_eventually(page, stop['address'])
     expect(card.locator('input[name="receipt_number"]')).to_have_value(
         RECEIPT_NUMBER)
+    expect(card.locator('select[name="state"] option:checked')).to_have_text(
+        one_of(PAID))
+    expect(card.locator('button[name="pay"]')).to_be_hidden()
+    expect(card.locator('button[name="not_pay"]')).to_be_hidden()
     domain_tab(page, TO_REPORT).locator('a').click()
     expect(cards(page)).to_have_count(len(stops) - 1)
     assert badge_count(domain_tab(page, TO_REPORT)) == len(stops) - 1
