@@ -50,3 +50,32 @@ def test_core_overrides_match_upstream():
     assert result.returncode == 0, result.stdout + result.stderr
     assert '0 not covered' in result.stdout, result.stdout
     assert '0 errors' in result.stdout, result.stdout
+
+
+def test_modules_catalogues_are_complete():
+    """Every entry of the modules' Russian catalogues is translated, keeps
+    its placeholders, and every message of their XML files has its entry"""
+    import re
+    import xml.etree.ElementTree as ET
+    placeholder = re.compile(r'%\([a-z_]+\)[sd]|%[sd]')
+    problems = []
+    for po_path in sorted(ROOT.glob('addons/*/locale/ru.po')):
+        module = po_path.parent.parent.name
+        po = polib.pofile(str(po_path))
+        for entry in po:
+            if not entry.msgstr or 'fuzzy' in entry.flags:
+                problems.append('%s: %s %r untranslated' % (
+                        module, entry.msgctxt, entry.msgid))
+            elif (sorted(placeholder.findall(entry.msgid))
+                    != sorted(placeholder.findall(entry.msgstr))):
+                problems.append('%s: %s placeholders differ' % (
+                        module, entry.msgctxt))
+        contexts = {e.msgctxt for e in po}
+        for xml_path in sorted(po_path.parent.parent.glob('*.xml')):
+            for record in ET.parse(str(xml_path)).iter('record'):
+                if record.get('model') != 'ir.message':
+                    continue
+                context = 'model:ir.message,text:%s' % record.get('id')
+                if context not in contexts:
+                    problems.append('%s: %s missing' % (module, context))
+    assert not problems, '\n'.join(problems)
