@@ -495,6 +495,22 @@ def _date(value):
 class Contract(metaclass=PoolMeta):
     __name__ = 'mrk.contract'
 
+    rent_first_basis = fields.Selection(BASES, "Rent Basis",
+        states={
+            'readonly': Eval('state') != 'draft',
+            'required': Eval('state') == 'draft',
+            },
+        help="The basis of the first rent term, made when the contract "
+        "becomes active.")
+    rent_first_payment_form = fields.Selection(
+        PAYMENT_FORMS, "Payment Form",
+        states={
+            'readonly': Eval('state') != 'draft',
+            'required': Eval('state') == 'draft',
+            },
+        help="The payment form of the first rent term, made when the "
+        "contract becomes active.")
+
     rent_terms = fields.One2Many(
         'mrk.rent.term', 'contract', "Rent Terms", readonly=True,
         order=[('valid_from', 'ASC'), ('id', 'ASC')],
@@ -515,6 +531,15 @@ class Contract(metaclass=PoolMeta):
             "table is opened for another), from the terms and the "
             "placements."),
         'get_rent_due')
+
+    @classmethod
+    def default_rent_first_basis(cls):
+        return 'contract'
+
+    @classmethod
+    def default_rent_first_payment_form(cls):
+        Configuration = Pool().get('mrk.configuration')
+        return Configuration(1).rent_payment_form
 
     @classmethod
     def get_rent_term(cls, contracts, names):
@@ -623,7 +648,8 @@ class Contract(metaclass=PoolMeta):
     @classmethod
     def make_first_rent_terms(cls, contracts):
         """A contract that becomes active with its monthly rent and no term
-        gets its first term from its start (5.1)."""
+        gets its first term from its start, with the basis and the payment
+        form entered with it (5.1)."""
         pool = Pool()
         RentTerm = pool.get('mrk.rent.term')
         Configuration = pool.get('mrk.configuration')
@@ -631,8 +657,8 @@ class Contract(metaclass=PoolMeta):
         RentTerm.create([{
                     'contract': c.id,
                     'amount': c.rent_amount,
-                    'basis': 'contract',
-                    'payment_form': form,
+                    'basis': c.rent_first_basis or 'contract',
+                    'payment_form': c.rent_first_payment_form or form,
                     'valid_from': c.start_date,
                     } for c in contracts
                 if c.rent_amount is not None and not c.rent_terms])
