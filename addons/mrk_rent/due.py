@@ -59,7 +59,7 @@ class Stay:
     removed_on: datetime.date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Part:
     "One charged part of a due: a term over a period, for one terminal"
     term: int
@@ -98,6 +98,11 @@ def round_kopecks(value):
     if isinstance(value, Fraction):
         value = Decimal(value.numerator) / Decimal(value.denominator)
     return value.quantize(KOPECK, rounding=ROUND_HALF_UP)
+
+
+def _part_kopecks(kopecks, days, month_days):
+    "kopecks × days / month_days rounded half up, exact in integers"
+    return (2 * kopecks * days + month_days) // (2 * month_days)
 
 
 def _intersect(start1, end1, start2, end2):
@@ -164,12 +169,16 @@ def compute_due(month, contracts, terms, stays, policy=PRO_RATA):
         candidates = sorted(earliest.values(), key=lambda c: c[2])
 
     dues = {}
+    kopecks = {}
     for scope, terminal, start, end, term, stay_point in candidates:
         if policy == WHOLE_MONTH:
             days = month_days
         else:
             days = (end - start).days + 1
-        amount = round_kopecks(Fraction(term.amount) * days / month_days)
+        if term.id not in kopecks:
+            kopecks[term.id] = int(term.amount * 100)
+        amount = Decimal(_part_kopecks(kopecks[term.id], days, month_days)
+            ).scaleb(-2)
         point = stay_point if stay_point is not None else term.point
         key = (term.contract, point, term.payment_form)
         due = dues.get(key)

@@ -460,6 +460,16 @@ class RentTerm(ModelSQL, ModelView):
                     | (placement.removed_on > first)))
             if contracts is not None or len(per_terminal) < 1000:
                 where &= _in(placement_contract, list(per_terminal))
+            else:
+                # Only the placements of contracts paying per terminal
+                # this month, without sending their ids
+                per_terminal_term = cls.__table__()
+                where &= placement_contract.in_(per_terminal_term.select(
+                        per_terminal_term.contract,
+                        where=(per_terminal_term.basis == 'terminal')
+                        & (per_terminal_term.valid_from <= last)
+                        & ((per_terminal_term.valid_to == Null)
+                            | (per_terminal_term.valid_to >= first))))
             cursor.execute(*placement.join(point,
                     condition=placement.point == point.id).select(
                     placement.terminal, placement.point, placement_contract,

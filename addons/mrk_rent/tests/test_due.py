@@ -235,6 +235,21 @@ class DueTestCase(unittest.TestCase):
             self.assertEqual(part.amount, part.amount.quantize(
                     Decimal('0.01')))
 
+    def test_integer_rounding_exact(self):
+        "The parts in integer kopecks equal exact fractions rounded half up"
+        import random
+        from fractions import Fraction
+        rng = random.Random(5)
+        for _ in range(2000):
+            month = D(rng.choice([2026, 2028]), rng.randint(1, 12), 1)
+            last = month_bounds(month)[1]
+            start = month.replace(day=rng.randint(1, last.day))
+            amount = Decimal(rng.randint(0, 10 ** 7)) / 100
+            dues = compute_due(month, YEAR, [term(1, amount, start)], [])
+            exact = round_kopecks(
+                Fraction(amount) * ((last - start).days + 1) / last.day)
+            self.assertEqual(total(dues), exact, (amount, start))
+
 
 if __name__ == '__main__':
     unittest.main()
