@@ -42,4 +42,19 @@ def board_column(page, labels):
 
 
 def rows(container):
-    return container.locator('.treeview tbody tr')
+    "The record rows of the lists in container (not sao's More row)"
+    return container.locator('.treeview tbody tr:not(.more-row)')
+
+
+def show_all(container, count):
+    """Press the More buttons of the list in container until its count
+    records are on screen (sao shows twenty rows at first)"""
+    more = container.locator('.treeview tbody tr.more-row button')
+    shown = rows(container)
+    for _ in range(count // 20 + 1):
+        if count <= 20 or shown.count() >= count:
+            return
+        more.first.wait_for()
+        before = shown.count()
+        more.first.click()
+        expect(shown).not_to_have_count(before)

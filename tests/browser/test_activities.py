@@ -8,7 +8,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 from sao_pages import (
     badge_count, board_column, current_tab, domain_tab, english_words,
-    one_of, rows)
+    one_of, rows, show_all)
 
 from trytond.modules.mrk_base.demo import COUNTERPARTIES
 
@@ -150,6 +150,7 @@ def test_head_sees_overdue_on_board(new_page, sao, rpc):
 
     def check_overdue(page):
         column = board_column(page, OVERDUE)
+        show_all(column, len(overdue))
         expect(rows(column), "the overdue column lists the %s overdue "
             "activities" % len(overdue)).to_have_count(len(overdue))
         for name, count in Counter(a['name'] for a in overdue).items():
@@ -157,6 +158,7 @@ def test_head_sees_overdue_on_board(new_page, sao, rpc):
 
     def check_other_columns(page):
         for labels, _ in BOARD_COLUMNS[1:]:
+            show_all(board_column(page, labels), len(expected[labels]))
             expect(rows(board_column(page, labels)),
                 "the column %s lists its %s activities, no more"
                 % (labels[0], len(expected[labels]))
