@@ -18,6 +18,7 @@ from collections import defaultdict, namedtuple
 from decimal import Decimal
 
 from sql import Column, Literal
+from sql.functions import CurrentTimestamp
 from sql.operators import Equal
 
 from trytond import backend
@@ -688,15 +689,15 @@ class CashRun(Workflow, ModelSQL, ModelView):
             'explanation', 'visited', 'state', 'create_uid']
         if not vlist:
             return
-        # Multi-row statements, as many lines as the parameters allow
-        now = datetime.datetime.now()
-        rows = [[v[n] for n in names[:-3]] + [
-                False, 'pending', transaction.user, now]
-            for v in vlist]
-        columns = [Column(line, n) for n in names] + [line.create_date]
-        size = max(1, backend.MAX_QUERY_PARAMS // len(columns))
-        for sub_rows in grouped_slice(rows, size):
-            cursor.execute(*line.insert(columns, list(sub_rows)))
+        # One statement prepared once, run for every line
+        query, params = tuple(line.insert(
+                [Column(line, n) for n in names] + [line.create_date],
+                [[None] * len(names) + [CurrentTimestamp()]]))
+        assert len(params) == len(names)
+        cursor.executemany(query, [
+                [v[n] for n in names[:-3]] + [
+                    False, 'pending', transaction.user]
+                for v in vlist])
         transaction.counter += 1
 
     @classmethod

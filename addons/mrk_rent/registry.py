@@ -29,7 +29,6 @@ from sql.aggregate import Count, Sum
 from sql.conditionals import Case, Coalesce
 from sql.operators import Equal
 
-from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     Exclude, Index, ModelSQL, ModelView, Workflow, fields)
@@ -508,10 +507,9 @@ class Registry(Workflow, ModelSQL, ModelView):
             now = datetime.datetime.now()
             rows = [[v[n] for n in names] + [transaction.user, now]
                 for v in vlist]
-            # Multi-row statements, as many rows as the parameters allow
-            size = max(1, backend.MAX_QUERY_PARAMS // len(columns))
-            for sub_rows in grouped_slice(rows, size):
-                cursor.execute(*table.insert(columns, list(sub_rows)))
+            # One statement prepared once for all the rows
+            query, _ = tuple(table.insert(columns, [rows[0]]))
+            cursor.executemany(query, rows)
         # The records read before are stale
         transaction.counter += 1
 
