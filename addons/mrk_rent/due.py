@@ -35,7 +35,7 @@ KOPECK = Decimal('0.01')
 ONE_DAY = datetime.timedelta(days=1)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Term:
     "A rent term as the due function needs it"
     id: int
@@ -49,7 +49,7 @@ class Term:
     terminal: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Stay:
     "A placement of a terminal at a point under a contract"
     terminal: int

@@ -417,18 +417,13 @@ class RentTerm(ModelSQL, ModelView):
                 where = _in(column, ids) if ids else Literal(False)
             return where
 
-        cursor.execute(*contract.select(
-                contract.id, contract.start_date, contract.end_date,
-                where=contract.state.in_(list(CHARGED_STATES))
-                & (contract.start_date <= last)
-                & (contract.end_date >= first)
-                & contract_where(contract.id)))
-        periods = {i: (s, e) for i, s, e in cursor}
-        if not periods:
-            return []
-
+        # The terms of the month with the period of their contract, in one
+        # query; a contract without a term of the month owes nothing
         term_where = ((term.valid_from <= last)
             & ((term.valid_to == Null) | (term.valid_to >= first))
+            & contract.state.in_(list(CHARGED_STATES))
+            & (contract.start_date <= last)
+            & (contract.end_date >= first)
             & contract_where(term.contract))
         if payment_forms is not None:
             term_where &= term.payment_form.in_(list(payment_forms))
@@ -437,20 +432,26 @@ class RentTerm(ModelSQL, ModelView):
                 term.id, term.contract, term.amount, term.basis,
                 term.payment_form, term.valid_from, term.valid_to,
                 term.point, term.terminal,
-                where=term_where
-                & contract.state.in_(list(CHARGED_STATES))))
+                contract.start_date, contract.end_date,
+                where=term_where))
+        sqlite = backend.name == 'sqlite'
+        Term = due_module.Term
         terms = []
+        periods = {}
         per_terminal = set()
-        for row in cursor:
-            amount = row[2]
-            if not isinstance(amount, Decimal):
+        for (id_, contract_id, amount, basis, form, valid_from, valid_to,
+                point_id, terminal_id, start, end) in cursor:
+            if sqlite:
                 amount = Decimal(str(amount))
-            terms.append(due_module.Term(
-                    id=row[0], contract=row[1], amount=amount, basis=row[3],
-                    payment_form=row[4], valid_from=_date(row[5]),
-                    valid_to=_date(row[6]), point=row[7], terminal=row[8]))
-            if row[3] == 'terminal':
-                per_terminal.add(row[1])
+                valid_from, valid_to = _date(valid_from), _date(valid_to)
+                start, end = _date(start), _date(end)
+            terms.append(Term(id_, contract_id, amount, basis, form,
+                    valid_from, valid_to, point_id, terminal_id))
+            periods[contract_id] = (start, end)
+            if basis == 'terminal':
+                per_terminal.add(contract_id)
+        if not terms:
+            return []
 
         stays = []
         if per_terminal:
@@ -475,15 +476,14 @@ class RentTerm(ModelSQL, ModelView):
                     placement.terminal, placement.point, placement_contract,
                     placement.installed_on, placement.removed_on,
                     where=where))
+            Stay = due_module.Stay
             for terminal, point_id, contract_id, installed, removed \
                     in cursor:
                 if contract_id in per_terminal:
-                    stays.append(due_module.Stay(
-                            terminal=terminal, point=point_id,
-                            contract=contract_id,
-                            installed_on=_date(installed),
-                            removed_on=_date(removed)))
-        periods = {k: (_date(s), _date(e)) for k, (s, e) in periods.items()}
+                    if sqlite:
+                        installed, removed = _date(installed), _date(removed)
+                    stays.append(Stay(terminal, point_id, contract_id,
+                            installed, removed))
         return due_module.compute_due(month, periods, terms, stays, policy)
 
 
