@@ -295,6 +295,8 @@ class RentTerm(ModelSQL, ModelView):
     def write(cls, *args):
         fixed = {'contract', 'point', 'terminal', 'amount', 'basis',
             'payment_form', 'valid_from'}
+        # Only server code may correct a term (the demo, data fixes): the
+        # RPC drops context keys starting with "_" from clients
         if not Transaction().context.get('_mrk_rent_correction'):
             for terms, values in zip(args[::2], args[1::2]):
                 changed = fixed & set(values)
