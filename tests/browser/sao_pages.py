@@ -46,15 +46,16 @@ def rows(container):
     return container.locator('.treeview tbody tr:not(.more-row)')
 
 
-def show_all(container, count):
-    """Press the More buttons of the list in container until its count
-    records are on screen (sao shows twenty rows at first)"""
-    more = container.locator('.treeview tbody tr.more-row button')
-    shown = rows(container)
-    for _ in range(count // 20 + 1):
-        if count <= 20 or shown.count() >= count:
-            return
-        more.first.wait_for()
-        before = shown.count()
-        more.first.click()
-        expect(shown).not_to_have_count(before)
+# sao renders this many rows of a list, then a More row
+DISPLAY_SIZE = 20
+
+
+def expect_rows(container, count, message=None):
+    """The list in container holds count records: sao renders at most
+    DISPLAY_SIZE rows, and a More row when there are others"""
+    expect(rows(container), message).to_have_count(min(count, DISPLAY_SIZE))
+    more = container.locator('.treeview tbody tr.more-row')
+    if count > DISPLAY_SIZE:
+        expect(more, message).to_be_visible()
+    else:
+        expect(more, message).to_have_count(0)
