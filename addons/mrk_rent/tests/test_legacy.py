@@ -36,6 +36,19 @@ HEADER = ['Контрагент', 'ИНН', 'КПП', 'Договор №', 'Д�
     'Действует до', 'Адрес точки', 'Серийный № терминала', 'Дата установки',
     'Дата снятия', 'Сумма аренды, руб./мес.', 'База', 'Форма оплаты',
     'Действует с', 'Маршрут', 'Примечание']
+# Makes the company of a fresh database given by name (command line test)
+COMPANY_SCRIPT = """
+import sys
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+from trytond.modules.company.tests import create_company
+Pool.start()
+Pool(sys.argv[1]).init()
+with Transaction().start(sys.argv[1], 0) as transaction:
+    create_company()
+    transaction.commit()
+"""
+
 # Every model the import writes
 MODELS = ['party.party', 'mrk.contract', 'mrk.point', 'mrk.terminal',
     'mrk.terminal.model', 'mrk.terminal.placement', 'mrk.rent.term',
@@ -568,45 +581,50 @@ class LegacyTestCase(unittest.TestCase):
 
     def test_command_line(self):
         "The command line imports into a database file"
-        if backend.name != 'sqlite':
-            self.skipTest("the database file is a SQLite one")
         with tempfile.TemporaryDirectory() as folder:
             name = 'legacy'
-            with Transaction().start(DB_NAME, 0) as transaction:
-                target = sqlite3.connect(os.path.join(
-                        folder, name + '.sqlite'))
-                transaction.connection.backup(target)
-                target.close()
-            from trytond import config
-            path = config.get('database', 'path')
-            config.set('database', 'path', folder)
-            try:
-                Pool(name).init()
-                with Transaction().start(name, 0) as transaction:
-                    create_company()
-                    transaction.commit()
-                broken = os.path.join(folder, 'broken.xlsx')
-                good = os.path.join(folder, 'good.xlsx')
-                Path(broken).write_bytes(broken_file())
-                Path(good).write_bytes(messy_file())
-                command = [sys.executable,
-                    str(ROOT / 'tools' / 'import_rent.py'),
-                    '--db', os.path.join(folder, name + '.sqlite')]
-                env = dict(os.environ, TRYTOND_DATABASE__URI='sqlite://')
-                failed = subprocess.run(command + [broken],
-                    capture_output=True, text=True, env=env)
-                self.assertEqual(failed.returncode, 1, failed.stderr[-3000:])
-                self.assertIn('ИНН', failed.stdout, failed.stderr[-3000:])
-                self.assertIn('ИНН', failed.stdout)
-                self.assertIn('7707083894', failed.stdout)
-                done = subprocess.run(command + [good],
-                    capture_output=True, text=True, env=env)
-                self.assertEqual(done.returncode, 0, done.stderr)
-                self.assertIn('good.xlsx', done.stdout)
-                self.assertIn('Г-5', done.stdout)
-                with Transaction().start(name, 0):
-                    Contract = Pool().get('mrk.contract')
-                    self.assertEqual(Contract.search([], count=True), 4)
-            finally:
-                config.set('database', 'path', path)
-                Pool.stop(name)
+            database = os.path.join(folder, name + '.sqlite')
+            env = dict(os.environ, TRYTOND_DATABASE__URI='sqlite://',
+                TRYTOND_DATABASE__PATH=folder)
+            if backend.name == 'sqlite':
+                # A copy of the test database, the company added
+                with Transaction().start(DB_NAME, 0) as transaction:
+                    target = sqlite3.connect(database)
+                    transaction.connection.backup(target)
+                    target.close()
+            else:
+                # The tests run on another backend: a SQLite file with the
+                # module activated by trytond-admin
+                Path(database).touch()
+                Path(folder, 'pass').write_text('admin\n')
+                subprocess.run([
+                        str(Path(sys.executable).with_name('trytond-admin')),
+                        '-d', name, '-u', 'mrk_rent',
+                        '--activate-dependencies',
+                        '--email', 'admin@example.com'],
+                    env=dict(env, TRYTONPASSFILE=os.path.join(folder,
+                            'pass')),
+                    check=True, capture_output=True)
+            subprocess.run([sys.executable, '-c', COMPANY_SCRIPT, name],
+                env=env, check=True, capture_output=True)
+            broken = os.path.join(folder, 'broken.xlsx')
+            good = os.path.join(folder, 'good.xlsx')
+            Path(broken).write_bytes(broken_file())
+            Path(good).write_bytes(messy_file())
+            command = [sys.executable,
+                str(ROOT / 'tools' / 'import_rent.py'), '--db', database]
+            failed = subprocess.run(command + [broken],
+                capture_output=True, text=True, env=env)
+            self.assertEqual(failed.returncode, 1, failed.stderr[-3000:])
+            self.assertIn('ИНН', failed.stdout, failed.stderr[-3000:])
+            self.assertIn('7707083894', failed.stdout)
+            connection = sqlite3.connect(database)
+            count = 'SELECT COUNT(*) FROM mrk_contract'
+            self.assertEqual(connection.execute(count).fetchone(), (0,))
+            done = subprocess.run(command + [good],
+                capture_output=True, text=True, env=env)
+            self.assertEqual(done.returncode, 0, done.stderr)
+            self.assertIn('good.xlsx', done.stdout)
+            self.assertIn('Г-5', done.stdout)
+            self.assertEqual(connection.execute(count).fetchone(), (4,))
+            connection.close()
