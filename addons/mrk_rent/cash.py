@@ -36,6 +36,7 @@ from trytond.wizard import (
 
 from trytond.modules.mrk_contracts.amount import format_amount, format_date
 
+from .due import without_gc
 from .exceptions import CashRunError, RouteError
 
 RUN_STATES = [
@@ -659,7 +660,8 @@ class CashRun(Workflow, ModelSQL, ModelView):
         targets = [(r, c) for r, c in candidates if r not in done]
         if not targets:
             return []
-        lines = cls._lines_by_route(month, [r for r, _ in targets])
+        with without_gc():
+            lines = cls._lines_by_route(month, [r for r, _ in targets])
         company = cls._company()
         runs = cls.create([{
                     'company': company,
@@ -667,9 +669,10 @@ class CashRun(Workflow, ModelSQL, ModelView):
                     'month': month,
                     'courier': courier,
                     } for route_id, courier in targets])
-        cls._insert_lines([dict(values, run=run.id)
-                for (route_id, _), run in zip(targets, runs)
-                for values in lines.get(route_id, [])])
+        with without_gc():
+            cls._insert_lines([dict(values, run=run.id)
+                    for (route_id, _), run in zip(targets, runs)
+                    for values in lines.get(route_id, [])])
         return runs
 
     @classmethod

@@ -463,7 +463,7 @@ class Registry(Workflow, ModelSQL, ModelView):
     def _fill(cls, registries):
         # Whoever may fill the registry fills its lines: people never
         # create nor delete lines themselves
-        with without_check_access():
+        with without_check_access(), due_module.without_gc():
             cls.__fill(registries)
 
     @classmethod

@@ -398,6 +398,11 @@ class RentTerm(ModelSQL, ModelView):
 
         Draft, approval and cancelled contracts are not charged; a
         placement without a contract counts for its point's contract."""
+        with due_module.without_gc():
+            return cls._get_dues(month, contracts, payment_forms, policy)
+
+    @classmethod
+    def _get_dues(cls, month, contracts, payment_forms, policy):
         pool = Pool()
         Configuration = pool.get('mrk.configuration')
         Contract = pool.get('mrk.contract')
