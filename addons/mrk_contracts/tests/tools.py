@@ -5,14 +5,15 @@ from trytond.tests.test_tryton import activate_module, drop_db
 
 
 class DatabaseTestCase(TestCase):
-    """A test case with a fresh database where mrk_contracts is activated,
+    """A test case with a fresh database where the module is activated,
     without the generic module checks that ModuleTestCase runs once."""
+    module = 'mrk_contracts'
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         drop_db()
-        activate_module(['mrk_contracts'])
+        activate_module([cls.module])
 
     @classmethod
     def tearDownClass(cls):

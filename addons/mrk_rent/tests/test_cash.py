@@ -6,16 +6,15 @@ documents in PDF.
 
 The PDF test needs LibreOffice (soffice) and pdftotext (poppler-utils)."""
 from contextlib import contextmanager
-from unittest import TestCase
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessButtonError, AccessError
 from trytond.modules.mrk_contracts.amount import format_date_long
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
+from . import tools
 from .tools import (
     D, Decimal, install, make_contract, make_party, make_point,
     make_terminals, make_term, pdf_text, setup_rent)
@@ -124,19 +123,9 @@ def setup_cash():
         contract2=contract2, contract3=contract3, contract4=contract4)
 
 
-class MrkRentCashTestCase(TestCase):
+class MrkRentCashTestCase(tools.DatabaseTestCase):
     "Cash runs of mrk_rent"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module(['mrk_rent'])
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
+    module = 'mrk_rent'
 
     @contextmanager
     def refused(self):

@@ -10,7 +10,6 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import unittest
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,10 +20,10 @@ from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.mrk_rent import legacy
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    DB_NAME, activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import DB_NAME, with_transaction
 from trytond.transaction import Transaction
 
+from . import tools
 from .tools import (
     install, make_contract, make_party, make_point, make_terminals,
     setup_rent)
@@ -141,19 +140,9 @@ def read_xlsx(content):
     return [[c.value for c in row] for row in book.active.iter_rows()]
 
 
-class LegacyTestCase(unittest.TestCase):
+class LegacyTestCase(tools.DatabaseTestCase):
     "Import and export of the legacy rent table"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module(['mrk_rent'])
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
+    module = 'mrk_rent'
 
     def run_import(self, content, dry_run=False, filename='аренда.xlsx'):
         Import = Pool().get('mrk.rent.import', type='wizard')

@@ -5,17 +5,16 @@ export for the bank and the printed registry, access per role."""
 import io
 from contextlib import contextmanager
 from types import SimpleNamespace
-from unittest import TestCase
 
 import openpyxl
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessButtonError, AccessError
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
+from . import tools
 from .tools import (
     D, Decimal, install, make_contract, make_party, make_point,
     make_terminals, make_term, pdf_text, setup_rent)
@@ -97,19 +96,9 @@ def lines_by_contract(registry):
     return {l.contract.id: l for l in registry.lines}
 
 
-class RegistryTestCase(TestCase):
+class RegistryTestCase(tools.DatabaseTestCase):
     "Non-cash payment registry"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module(['mrk_rent'])
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
+    module = 'mrk_rent'
 
     def check_to_accounting(self, s, registry):
         "Confirm the flagged lines and pass the monitoring check"
