@@ -96,8 +96,12 @@ def test_courier_reports_stop_paid(new_page, sao, rpc):
     dialog = page.locator('.wizard-dialog').filter(
         has=page.locator('input[name="receipt_number"]'))
     expect(dialog).to_be_visible()
+    # The wizard's defaults are on screen (they would overwrite the number)
+    expect(dialog.locator('select[name="receipt_kind"]')).not_to_have_value(
+        re.compile(r'^(""|null)?$'))
     number = dialog.locator('input[name="receipt_number"]')
     number.fill(RECEIPT_NUMBER)
+    expect(number).to_have_value(RECEIPT_NUMBER)
     sao.screenshot(page, 'courier-cash-stop-receipt')
     dialog.locator('.modal-footer button').filter(
         has_text=one_of(PAID)).click()
