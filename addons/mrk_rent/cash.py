@@ -21,14 +21,12 @@ from sql import Column, Literal
 from sql.functions import CurrentTimestamp
 from sql.operators import Equal
 
-from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Exclude, Index, ModelSQL, ModelView, Unique, Workflow,
     fields, sequence_ordered)
 from trytond.pool import Pool
 from trytond.pyson import Eval, Id, PYSONEncoder
-from trytond.model.fields import SQL_OPERATORS
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import (
@@ -38,6 +36,7 @@ from trytond.modules.mrk_contracts.amount import format_amount, format_date
 
 from .due import without_gc
 from .exceptions import CashRunError, RouteError
+from .rent import _decimal, _in, _in_max
 
 RUN_STATES = [
     ('draft', "Draft"),
@@ -95,23 +94,6 @@ def explain_part(part, amount, serial=None):
     if part.terminal is not None:
         text = 'Терминал %s: %s' % (serial or part.terminal, text)
     return text
-
-
-def _in(column, ids):
-    return SQL_OPERATORS['in'](column, list(ids))
-
-
-def _in_max():
-    return backend.MAX_QUERY_PARAMS
-
-
-def _decimal(value):
-    "SQLite returns numbers as float or text"
-    if value is None:
-        return Decimal('0.00')
-    if not isinstance(value, Decimal):
-        value = Decimal(str(value))
-    return value.quantize(Decimal('0.01'))
 
 
 class Route(DeactivableMixin, ModelSQL, ModelView):

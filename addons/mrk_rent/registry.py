@@ -41,7 +41,8 @@ from trytond.modules.mrk_contracts.amount import format_amount, format_date
 
 from . import due as due_module
 from .exceptions import RegistryError, RegistryLineError
-from .rent import CHARGED_STATES, PAYMENT_FORMS, _in, _in_max
+from .rent import (
+    CHARGED_STATES, PAYMENT_FORMS, _date, _decimal, _in, _in_max)
 
 STATES = [
     ('draft', "Draft"),
@@ -55,7 +56,6 @@ NON_CASH_FORMS = ['transfer', 'invoice']
 LINE_PAYMENT_FORMS = [f for f in PAYMENT_FORMS if f[0] in NON_CASH_FORMS]
 # States in which the registry is still prepared
 OPEN_STATES = ['draft', 'monitoring_checked', 'accounting_checked']
-KOPECK = Decimal('0.01')
 # How many lines an error names before "and N more"
 NAMED_LINES = 30
 
@@ -114,22 +114,6 @@ def month_name(date):
 def next_month(date):
     "The first day of the month after date's"
     return date.replace(day=1) + relativedelta(months=1)
-
-
-def _date(value):
-    "SQLite returns dates as text"
-    if isinstance(value, str):
-        return datetime.date.fromisoformat(value)
-    return value
-
-
-def _decimal(value):
-    "SQLite sums numerics as floats"
-    if value is None:
-        return Decimal('0.00')
-    if not isinstance(value, Decimal):
-        value = Decimal(str(value))
-    return value.quantize(KOPECK)
 
 
 def _names(records):

@@ -495,11 +495,20 @@ class RentTerm(ModelSQL, ModelView):
 
 
 def _in(column, ids):
-    return SQL_OPERATORS['in'](column, ids)
+    return SQL_OPERATORS['in'](column, list(ids))
 
 
 def _in_max():
     return backend.MAX_QUERY_PARAMS
+
+
+def _decimal(value):
+    "An amount read by SQL in kopecks (SQLite gives floats or text)"
+    if value is None:
+        return Decimal('0.00')
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    return value.quantize(Decimal('0.01'))
 
 
 def _date(value):
