@@ -33,17 +33,23 @@ Steps timed (best of --repeat runs), each in its own transaction rolled
 back, as the admin user with the company in the context: (a)
 ``RentTerm.get_dues(month)``; (b) ``Registry.generate(month)`` (9.2); (c)
 ``CashRun.generate(month)`` (8.2); (d) one SQL query implementing the
-rule of ``mrk_rent/due.py``. Before the timings ``get_dues`` is compared
-with the SQL due by due (contract, point, payment form: amount and number
-of parts); then the totals per payment form of (a), (d), the registry
-(transfer, invoice) and the runs (cash routed to a stop, as
-``CashRun._dispatch`` routes it) must be equal, else the script exits
-with 1.
+rule of ``mrk_rent/due.py`` (the read-only reference); (e) hand-written
+SQL writing what (b) and (c) write at the least, the registry, the runs
+and their lines with amounts, counterparties and bank requisites but
+without explanations nor flags (the writing reference: what writing the
+lines costs whatever computes them). Before the timings ``get_dues`` is
+compared with the SQL due by due (contract, point, payment form: amount
+and number of parts); then the totals per payment form of (a), (d), the
+registry (transfer, invoice) and the runs (cash routed to a stop, as
+``CashRun._dispatch`` routes it) must be equal, and (e) must write as
+many lines and runs with the same totals, else the script exits with 1.
 
 Memory: the peak RSS of the timing process, and the tracemalloc peak of
 each step in one more run. Target (issue 5, PostgreSQL): 10k contracts,
 registry + cash runs <= 2 s and <= 3 x the SQL reference, growth linear;
-the script prints PASS or MISS against it.
+the script prints PASS or MISS against it, then how long the writing
+reference takes against the read-only one and against registry + runs:
+writing the lines alone weighs more than three read-only references.
 """
 import argparse
 import calendar
@@ -1122,6 +1128,144 @@ def dues_totals(dues):
 
 # -- The steps ------------------------------------------------------------
 
+# -- The SQL reference that writes ------------------------------------------
+
+# The read-only reference above computes totals; the registry and the runs
+# also write their lines, and writing rows into tables with foreign keys
+# and indexes has a cost of its own that no computation can avoid. This
+# second reference writes, by hand-written INSERT ... SELECT, what
+# Registry.generate and CashRun.generate write at the least: the registry
+# and its lines (contract, counterparty, payment form, amount, recipient,
+# INN, KPP, the main bank account), one draft run per active route of the
+# month and its lines (stop position, point, counterparty, contract,
+# amount), routed as CashRun._dispatch routes. It leaves out what the ORM
+# adds (the explanations, the flags and their texts, the registry number,
+# the activities), so it is a lower bound of the work.
+SQL_WRITE_REGISTRY = SQL_PARTS + """,
+bank AS (
+    SELECT DISTINCT ON (party) party, bank_name, bik, account,
+        correspondent_account
+    FROM mrk_party_bank_account
+    WHERE active
+    ORDER BY party, sequence NULLS FIRST, id),
+dues AS (
+    SELECT contract, payment_form, SUM(amount) AS amount
+    FROM parts
+    WHERE payment_form IN ('transfer', 'invoice')
+    GROUP BY contract, payment_form
+    HAVING SUM(amount) <> 0)
+INSERT INTO mrk_rent_registry_line (registry, contract, party,
+    payment_form, amount, recipient, inn, kpp, bank_name, bik, account,
+    correspondent_account, no_bank_account, create_uid, create_date)
+SELECT %(registry)s, dues.contract, c.party, dues.payment_form, dues.amount,
+    COALESCE(pa.legal_name, pa.name), pa.inn, pa.kpp, bank.bank_name,
+    bank.bik, bank.account, bank.correspondent_account,
+    bank.account IS NULL, 0, CURRENT_TIMESTAMP
+FROM dues
+JOIN mrk_contract AS c ON c.id = dues.contract
+    AND c.company = %(company)s
+JOIN party_party AS pa ON pa.id = c.party
+LEFT JOIN bank ON bank.party = c.party
+"""
+SQL_WRITE_RUNS = """
+INSERT INTO mrk_rent_cash_run (company, route, month, courier, state,
+    create_uid, create_date)
+SELECT %(company)s, r.id, %(first)s, r.courier, 'draft', 0,
+    CURRENT_TIMESTAMP
+FROM mrk_rent_route AS r
+WHERE r.active AND NOT EXISTS (
+    SELECT 1 FROM mrk_rent_cash_run AS run
+    WHERE run.route = r.id AND run.month = %(first)s
+        AND run.state <> 'cancelled')
+"""
+SQL_WRITE_RUN_LINES = SQL_PARTS + """,
+stops AS (
+    SELECT s.id, s.route, s.point, pt.party, pt.contract,
+        ROW_NUMBER() OVER (PARTITION BY s.route
+            ORDER BY s.sequence IS NOT NULL, s.sequence, s.id) AS position,
+        s.sequence
+    FROM mrk_rent_route_stop AS s
+    JOIN mrk_rent_route AS r ON r.id = s.route AND r.active
+    JOIN mrk_point AS pt ON pt.id = s.point),
+by_point AS (
+    SELECT DISTINCT ON (point) point, id FROM stops
+    ORDER BY point, route, sequence IS NOT NULL, sequence, id),
+by_contract AS (
+    SELECT DISTINCT ON (contract) contract, id FROM stops
+    WHERE contract IS NOT NULL
+    ORDER BY contract, route, sequence IS NOT NULL, sequence, id),
+by_party AS (
+    SELECT DISTINCT ON (party) party, id FROM stops
+    ORDER BY party, route, sequence IS NOT NULL, sequence, id),
+dues AS (
+    SELECT contract, point, SUM(amount) AS amount
+    FROM parts
+    WHERE payment_form = 'cash'
+    GROUP BY contract, point
+    HAVING SUM(amount) <> 0),
+dispatched AS (
+    SELECT COALESCE(by_point.id, by_contract.id, by_party.id) AS stop,
+        dues.contract, dues.amount
+    FROM dues
+    LEFT JOIN by_point ON by_point.point = dues.point
+    LEFT JOIN by_contract ON dues.point IS NULL
+        AND by_contract.contract = dues.contract
+    LEFT JOIN mrk_contract AS c ON dues.point IS NULL
+        AND c.id = dues.contract
+    LEFT JOIN by_party ON dues.point IS NULL AND by_contract.id IS NULL
+        AND by_party.party = c.party)
+INSERT INTO mrk_rent_cash_run_line (run, sequence, point, party, contract,
+    amount, visited, state, create_uid, create_date)
+SELECT run.id, stops.position, stops.point, stops.party,
+    dispatched.contract, SUM(dispatched.amount), FALSE, 'pending', 0,
+    CURRENT_TIMESTAMP
+FROM dispatched
+JOIN stops ON stops.id = dispatched.stop
+JOIN mrk_rent_cash_run AS run ON run.route = stops.route
+    AND run.month = %(first)s AND run.state = 'draft'
+GROUP BY run.id, stops.id, stops.position, stops.point, stops.party,
+    dispatched.contract
+"""
+
+
+def step_sql_write(month):
+    """The registry and the month's cash runs written by hand-written SQL
+    (the writing reference); returns their totals as the steps do"""
+    from trytond.transaction import Transaction
+    first, last, days = month_bounds(month)
+    transaction = Transaction()
+    cursor = transaction.connection.cursor()
+    company = transaction.context['company']
+    params = {'first': first, 'last': last, 'days': days,
+        'company': company}
+    cursor.execute("INSERT INTO mrk_rent_registry (company, month, state, "
+        "create_uid, create_date) VALUES (%(company)s, %(first)s, 'draft', "
+        "0, CURRENT_TIMESTAMP) RETURNING id", params)
+    registry, = cursor.fetchone()
+    cursor.execute(SQL_WRITE_REGISTRY, dict(params, registry=registry))
+    cursor.execute(SQL_WRITE_RUNS, params)
+    cursor.execute(SQL_WRITE_RUN_LINES, params)
+
+    def totals():
+        result = dict.fromkeys(FORMS, Decimal('0.00'))
+        cursor.execute("SELECT payment_form, SUM(amount), COUNT(*) "
+            "FROM mrk_rent_registry_line WHERE registry = %s "
+            "GROUP BY payment_form", (registry,))
+        lines = 0
+        for form, amount, count in cursor:
+            result[form] = Decimal(amount)
+            lines += count
+        cursor.execute("SELECT SUM(l.amount), COUNT(l.id), "
+            "COUNT(DISTINCT run.id) FROM mrk_rent_cash_run AS run "
+            "LEFT JOIN mrk_rent_cash_run_line AS l ON l.run = run.id "
+            "WHERE run.month = %s AND run.state = 'draft'", (first,))
+        amount, count, runs = cursor.fetchone()
+        result['cash'] = Decimal(amount or 0)
+        result['runs'] = runs
+        return result, (lines, count)
+    return totals
+
+
 def step_get_dues(month):
     from trytond.pool import Pool
     RentTerm = Pool().get('mrk.rent.term')
@@ -1184,6 +1328,7 @@ STEPS = [
     ('get_dues', 'mrk.rent.term', step_get_dues),
     ('registry', 'mrk.rent.registry', step_registry),
     ('cash_runs', 'mrk.rent.cash_run', step_cash_runs),
+    ('sql_write', 'mrk.rent.cash_run', step_sql_write),
     ]
 
 
@@ -1383,6 +1528,27 @@ def compare(size, timed):
         if totals['cash_runs']['cash'] != routed:
             errors.append('%d: cash runs %s != SQL routed cash %s' % (
                     size, totals['cash_runs']['cash'], routed))
+    if 'sql_write' in totals:
+        # The writing reference writes what the ORM writes: same totals,
+        # as many lines and runs
+        written = totals['sql_write']
+        for form in ['transfer', 'invoice']:
+            if written[form] != sql[form]:
+                errors.append('%d: written registry %s %s != SQL %s' % (
+                        size, form, written[form], sql[form]))
+        if written['cash'] != sql['cash_routed']:
+            errors.append('%d: written runs %s != SQL routed cash %s' % (
+                    size, written['cash'], sql['cash_routed']))
+        lines = timed['totals']['sql_write'][1]
+        expected = [timed['totals'].get(k, [None, None])[1]
+            for k in ['registry', 'cash_runs']]
+        if list(lines) != expected:
+            errors.append('%d: written lines %s != ORM lines %s' % (
+                    size, lines, expected))
+        if 'cash_runs' in totals \
+                and written['runs'] != totals['cash_runs']['runs']:
+            errors.append('%d: written runs %s != ORM runs %s' % (
+                    size, written['runs'], totals['cash_runs']['runs']))
     return errors
 
 
@@ -1395,9 +1561,10 @@ def report(args, results):
             args.uri, args.month, args.repeat or '3 (2 at 100k)',
             psycopg.__version__, psycopg.pq.__impl__,
             'on' if __debug__ else 'off (-O)'))
-    header = ('%9s %9s %8s %9s %9s %9s %9s %8s %11s %10s %8s' % (
+    header = ('%9s %9s %8s %9s %9s %9s %9s %8s %11s %10s %9s %11s %8s' % (
             'contracts', 'rows', 'gen s', 'SQL s', 'dues s', 'registry',
-            'cash runs', 'reg+runs', '(r+r)/SQL', 'dues/SQL', 'RSS MB'))
+            'cash runs', 'reg+runs', '(r+r)/SQL', 'dues/SQL', 'SQL wr s',
+            '(r+r)/wr', 'RSS MB'))
     print(header)
     print('-' * len(header))
     for size, generated, timed in results:
@@ -1408,14 +1575,18 @@ def report(args, results):
 
         def fmt(value, pattern='%9.3f'):
             return pattern % value if value is not None else '%9s' % 'n/a'
-        print('%9d %9d %8s %9.4f %9s %9s %9s %8s %11s %10s %8.0f' % (
-                size, sum(timed['rows'].values()),
+        written = steps.get('sql_write')
+        print('%9d %9d %8s %9.4f %9s %9s %9s %8s %11s %10s %9s %11s %8.0f'
+            % (size, sum(timed['rows'].values()),
                 '%.0f' % generated['generate_s'] if generated else 'kept',
                 sql, fmt(steps.get('get_dues')), fmt(steps.get('registry')),
                 fmt(steps.get('cash_runs')), fmt(both, '%8.3f'),
                 fmt(both / sql if both else None, '%10.1fx'),
                 fmt(steps['get_dues'] / sql if 'get_dues' in steps
                     else None, '%9.1fx'),
+                fmt(written, '%9.4f'),
+                fmt(both / written if both and written else None,
+                    '%10.1fx'),
                 timed['rss_mb']))
     print()
     print('rows per size: ' + '; '.join('%d: %s' % (size, ', '.join(
@@ -1441,7 +1612,8 @@ def report(args, results):
     for (size1, _, t1), (size2, _, t2) in zip(results, results[1:]):
         factor = size2 / size1
         growth = []
-        for name in ['sql', 'get_dues', 'registry', 'cash_runs']:
+        for name in ['sql', 'get_dues', 'registry', 'cash_runs',
+                'sql_write']:
             if name in t1['steps'] and name in t2['steps'] \
                     and t1['steps'][name]:
                 growth.append('%s x%.1f' % (
@@ -1480,6 +1652,13 @@ def report(args, results):
         verdict = 'PASS' if all(ok for _, ok in checks) else 'MISS'
         for text, ok in checks:
             print('  %s %s' % ('ok  ' if ok else 'MISS', text))
+        written = steps.get('sql_write')
+        if written:
+            # What the ratio target is up against: the same lines written
+            # by hand-written SQL, without explanations nor flags
+            print('  info the SQL writing the same lines takes %.3f s, '
+                '%.1fx the read-only SQL; registry + runs are %.1fx it'
+                % (written, written / steps['sql'], both / written))
     print('target (10k contracts on PostgreSQL: registry + cash runs <= 2 s, '
         '<= 3x SQL, linear): %s' % verdict)
 
