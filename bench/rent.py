@@ -1126,8 +1126,6 @@ def dues_totals(dues):
     return totals, parts
 
 
-# -- The steps ------------------------------------------------------------
-
 # -- The SQL reference that writes ------------------------------------------
 
 # The read-only reference above computes totals; the registry and the runs
@@ -1313,6 +1311,8 @@ def _prepare_sql_insert(month):
 
 step_sql_insert.prepare = _prepare_sql_insert
 
+
+# -- The steps ------------------------------------------------------------
 
 def step_get_dues(month):
     from trytond.pool import Pool
