@@ -33,7 +33,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     Exclude, Index, ModelSQL, ModelView, Workflow, fields)
 from trytond.pool import Pool
-from trytond.pyson import Bool, Eval
+from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
@@ -273,6 +273,15 @@ class Registry(Workflow, ModelSQL, ModelView):
                     'depends': ['state'],
                     },
                 })
+
+    @classmethod
+    def view_attributes(cls):
+        # PYSON in a view must be given here: the client cannot read an
+        # expression written in the XML
+        return super().view_attributes() + [
+            ('/tree', 'visual',
+                If(Eval('state') == 'cancelled', 'muted', ''), ['state']),
+            ]
 
     @classmethod
     def default_company(cls):
@@ -957,6 +966,17 @@ class RegistryLine(ModelSQL, ModelView):
                 })
         cls._order = [
             ('registry', 'DESC'), ('recipient', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def view_attributes(cls):
+        # Excluded lines greyed, flagged lines not yet confirmed by
+        # monitoring highlighted (9.1)
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('excluded', False), 'muted',
+                    If(Eval('flagged', False)
+                        & ~Eval('monitoring_ok', False), 'warning', '')),
+                ['excluded', 'flagged', 'monitoring_ok']),
+            ]
 
     @classmethod
     def default_monitoring_ok(cls):
