@@ -153,6 +153,9 @@ def test_technician_reports_job_done(new_page, sao, rpc):
         assert terminal['point'] == job['point']
 
     # Another job of the day, not selected: one tap on its Done is enough.
+    # The list is searched again after the report and the done job leaves
+    # the tab: the cards are taken once it has (card_of holds a position).
+    expect(cards).to_have_count(len(jobs) - 1)
     page.wait_for_load_state('networkidle')
     other = next(j for j in jobs
         if j['id'] != job['id'] and j['problem_state'] != 'open')
@@ -163,6 +166,7 @@ def test_technician_reports_job_done(new_page, sao, rpc):
     done.scroll_into_view_if_needed()
     done.click()
     wait_reported(page, other['address'])
+    expect(cards).to_have_count(len(jobs) - 2)
     record, = head('model.mrk.field_job.read', [other['id']], ['state'])
     assert record['state'] == 'done'
 
