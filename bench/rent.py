@@ -1242,16 +1242,22 @@ JOIN mrk_rent_cash_run AS run ON run.route = r.route
 """
 
 
+def _write_params(month):
+    "The parameters of the writing reference's statements"
+    from trytond.transaction import Transaction
+    first, last, days = month_bounds(month)
+    return {'first': first, 'last': last, 'days': days,
+        'company': Transaction().context['company']}
+
+
 def _sql_write(month, registry_rows, run_line_rows):
     """Write the registry, the runs and their lines of the month by SQL
     from the rows of registry_rows and run_line_rows (subqueries or
     tables); returns the totals as the steps do"""
     from trytond.transaction import Transaction
-    first, last, days = month_bounds(month)
-    transaction = Transaction()
-    cursor = transaction.connection.cursor()
-    params = {'first': first, 'last': last, 'days': days,
-        'company': transaction.context['company']}
+    cursor = Transaction().connection.cursor()
+    params = _write_params(month)
+    first = params['first']
     cursor.execute(SQL_INSERT_REGISTRY, params)
     registry, = cursor.fetchone()
     cursor.execute(SQL_INSERT_REGISTRY_LINES.format(rows=registry_rows),
@@ -1295,11 +1301,8 @@ def step_sql_insert(month, tables):
 def _prepare_sql_insert(month):
     "Compute the rows of step_sql_insert into temporary tables"
     from trytond.transaction import Transaction
-    first, last, days = month_bounds(month)
-    transaction = Transaction()
-    cursor = transaction.connection.cursor()
-    params = {'first': first, 'last': last, 'days': days,
-        'company': transaction.context['company']}
+    cursor = Transaction().connection.cursor()
+    params = _write_params(month)
     tables = ('bench_registry_rows', 'bench_run_line_rows')
     for table, query in zip(tables, [SQL_REGISTRY_ROWS, SQL_RUN_LINE_ROWS]):
         # Dropped with the transaction, which the timing rolls back

@@ -123,9 +123,8 @@ def setup_cash():
         contract2=contract2, contract3=contract3, contract4=contract4)
 
 
-class MrkRentCashTestCase(tools.DatabaseTestCase):
+class MrkRentCashTestCase(tools.RentTestCase):
     "Cash runs of mrk_rent"
-    module = 'mrk_rent'
 
     @contextmanager
     def refused(self):

@@ -140,9 +140,8 @@ def read_xlsx(content):
     return [[c.value for c in row] for row in book.active.iter_rows()]
 
 
-class LegacyTestCase(tools.DatabaseTestCase):
+class LegacyTestCase(tools.RentTestCase):
     "Import and export of the legacy rent table"
-    module = 'mrk_rent'
 
     def run_import(self, content, dry_run=False, filename='аренда.xlsx'):
         Import = Pool().get('mrk.rent.import', type='wizard')

@@ -96,9 +96,8 @@ def lines_by_contract(registry):
     return {l.contract.id: l for l in registry.lines}
 
 
-class RegistryTestCase(tools.DatabaseTestCase):
+class RegistryTestCase(tools.RentTestCase):
     "Non-cash payment registry"
-    module = 'mrk_rent'
 
     def check_to_accounting(self, s, registry):
         "Confirm the flagged lines and pass the monitoring check"

@@ -7,7 +7,7 @@ from trytond.modules.mrk_base.tests.tools import (
     Inbox, free_port, pdf_text, start_smtp_server)
 from trytond.modules.mrk_contracts.tests.test_contract import (
     make_party, make_user)
-from trytond.modules.mrk_contracts.tests.tools import DatabaseTestCase
+from trytond.modules.mrk_contracts.tests import tools as contracts_tools
 from trytond.modules.mrk_terminals.tests.test_module import (
     make_point, make_terminals)
 from trytond.pool import Pool
@@ -16,9 +16,15 @@ D = datetime.date
 ROLES = ['head', 'senior', 'manager', 'office', 'technician', 'courier',
     'accountant', 'monitoring', 'admin']
 
-__all__ = ['D', 'Decimal', 'DatabaseTestCase', 'make_party', 'make_point', 'make_terminals',
-    'make_user', 'setup_rent', 'make_contract', 'make_term', 'install',
-    'Inbox', 'free_port', 'pdf_text', 'start_smtp_server']
+__all__ = ['D', 'Decimal', 'RentTestCase', 'make_party', 'make_point',
+    'make_terminals', 'make_user', 'setup_rent', 'make_contract',
+    'make_term', 'install', 'Inbox', 'free_port', 'pdf_text',
+    'start_smtp_server']
+
+
+class RentTestCase(contracts_tools.DatabaseTestCase):
+    "A test case with a fresh database where mrk_rent is activated"
+    module = 'mrk_rent'
 
 
 def setup_rent():
