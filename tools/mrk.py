@@ -142,10 +142,15 @@ def make_maildir():
     return maildir
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
+def free_port(*taken):
+    """A free port of loopback, none of taken (a port given to a server
+    that is not listening yet looks free)"""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(('127.0.0.1', 0))
+            port = sock.getsockname()[1]
+        if port not in taken:
+            return port
 
 
 def demo_mail_sink():
@@ -215,13 +220,13 @@ def print_logins(port):
     sys.stdout.flush()
 
 
-def mail_sink(env):
+def mail_sink(env, web_port):
     """Without an SMTP server configured, start one on loopback that keeps
     every e-mail the system sends (company cards, notices of field jobs) in
     the Maildir var/mail, so that sending works on a first run."""
     if env.get('TRYTOND_EMAIL__URI'):
         return None
-    port = free_port()
+    port = free_port(int(web_port))
     maildir = make_maildir()
     sink = subprocess.Popen(
         [str(BIN / 'python'), '-m', 'aiosmtpd', '-n', '-u',
@@ -237,7 +242,7 @@ def run(uri, name, port, demo=True):
     setup(uri, name, demo=demo)
     env = environment(uri)
     env['TRYTOND_WEB__LISTEN'] = '127.0.0.1:%s' % port
-    sink = mail_sink(env)
+    sink = mail_sink(env, port)
     # A session of its own: the cron's workers stop with it.
     cron = subprocess.Popen(
         [str(BIN / 'trytond-cron'), '-c', str(CONFIG), '-d', name],
