@@ -240,49 +240,6 @@ class Writer:
                     & (table.id <= self.last_id))))
 
 
-def _inn10(rng):
-    from stdnum.ru import inn
-    base = str(rng.randint(1, 9)) + '%08d' % rng.randrange(10 ** 8)
-    return base + inn.calc_company_check_digit(base)
-
-
-def _inn12(rng):
-    from stdnum.ru import inn
-    base = str(rng.randint(1, 9)) + '%09d' % rng.randrange(10 ** 9)
-    return base + inn.calc_personal_check_digits(base)
-
-
-def _ogrn(rng):
-    base = '1' + '%011d' % rng.randrange(10 ** 11)
-    return base + str(int(base) % 11 % 10)
-
-
-def _ogrnip(rng):
-    base = '3' + '%013d' % rng.randrange(10 ** 13)
-    return base + str(int(base) % 13 % 10)
-
-
-_WEIGHTS = (7, 1, 3)
-BANKS = [
-    ('ПАО Сбербанк', '044525225', '30101810400000000225'),
-    ('АО «Альфа-Банк»', '044525593', '30101810200000000593'),
-    ('Банк ВТБ (ПАО)', '044525187', '30101810700000000187'),
-    ('АО «Тинькофф Банк»', '044525974', '30101810145250000974'),
-    ]
-
-
-def _account(rng, bik):
-    """A settlement account whose control key (its 9th digit) matches the
-    last three digits of the BIK"""
-    digits = '40702810' + '0' + '%011d' % rng.randrange(10 ** 11)
-    number = bik[-3:] + digits
-    total = sum(int(d) * _WEIGHTS[i % 3] for i, d in enumerate(number)
-        if i != 11)
-    # The key's weight is 3 (position 11): 3 * 7 = 21 = 1 mod 10
-    key = (-total * 7) % 10
-    return digits[:8] + str(key) + digits[9:]
-
-
 class Numbers:
     "The next numbers of an ir.sequence, fetched a thousand at a time"
 
@@ -415,6 +372,7 @@ class Generator:
     # -- One counterparty: requisites, contracts, points, placements, terms
 
     def party(self, index, remaining):
+        from trytond.modules.mrk_contracts import demo
         rng = self.rng
         form = rng.choices(['ooo', 'ip', 'ao'], [70, 25, 5])[0]
         brand = '%s %d' % (NAMES[index % len(NAMES)], index)
@@ -422,13 +380,13 @@ class Generator:
             person = rng.choice(PEOPLE)
             name = 'ИП %s' % person.split()[0] + ' ' + str(index)
             legal = 'Индивидуальный предприниматель %s' % person
-            inn, kpp, ogrn = _inn12(rng), None, _ogrnip(rng)
+            inn, kpp, ogrn = demo.inn12(rng), None, demo.ogrnip(rng)
         else:
             name = '%s «%s»' % ('ООО' if form == 'ooo' else 'АО', brand)
             legal = '%s «%s»' % ('Общество с ограниченной ответственностью'
                 if form == 'ooo' else 'Акционерное общество', brand)
-            inn, kpp, ogrn = (_inn10(rng), '77%02d01001' % rng.randint(1, 40),
-                _ogrn(rng))
+            inn, kpp, ogrn = (demo.inn10(rng), '77%02d01001' % rng.randint(1, 40),
+                demo.ogrn(rng))
         code = self.party_codes.next()
         code_digit = re.sub(r'\D', '', code)[-18:]
         manager = self.users['managers'][index % len(self.users['managers'])]
@@ -441,8 +399,8 @@ class Generator:
             city, '1%05d' % rng.randrange(10 ** 5), 10)
         accounts = rng.choices([0, 1, 2], [2, 90, 8])[0]
         for i in range(accounts):
-            bank, bik, correspondent = rng.choice(BANKS)
-            self.w_bank.add(party, bank, bik, _account(rng, bik),
+            bank, bik, correspondent = rng.choice(demo.BIKS)
+            self.w_bank.add(party, bank, bik, demo.account(rng, bik),
                 correspondent, 10 + i, i == 0 or rng.random() < 0.5)
         self.w_contact.add(party, 'signatory', rng.choice(PEOPLE),
             'Индивидуальный предприниматель' if form == 'ip'

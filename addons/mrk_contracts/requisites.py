@@ -336,6 +336,15 @@ def _control_key_ok(digits):
         for i, d in enumerate(digits)) % 10 == 0
 
 
+def settlement_account_with_key(account, bik):
+    """The settlement account with its 9th digit set to the control key that
+    matches the BIK: for generated demo and benchmark data."""
+    for key in '0123456789':
+        candidate = account[:8] + key + account[9:]
+        if _control_key_ok(bik[-3:] + candidate):
+            return candidate
+
+
 def _account(account, bik, prefix):
     account = _digits(account, prefix, key='account')
     bik = validate_bik(bik)
