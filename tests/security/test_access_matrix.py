@@ -313,6 +313,41 @@ class AccessMatrixTestCase(unittest.TestCase):
             w['people']['technician'])
 
     @with_transaction()
+    def test_manager_search_through_jobs(self):
+        """A client manager searching points, terminals and placements
+        through field jobs finds only the jobs of his portfolio"""
+        pool = Pool()
+        Point = pool.get('mrk.point')
+        Terminal = pool.get('mrk.terminal')
+        Placement = pool.get('mrk.terminal.placement')
+        w = self.setup_work()
+        people = w['people']
+        other = people['technician2'].id
+        user, context = as_user(people['manager'])
+        with user, context:
+            for Model, domain in [
+                    (Point, [('field_jobs.technician', '=', other)]),
+                    (Point, [('field_jobs', 'where',
+                                [('technician', '=', other)])]),
+                    (Point, [('field_jobs', '=', w['other_job'].id)]),
+                    (Placement, [('install_job.technician', '=', other)]),
+                    (Placement, [('install_job', '!=', None)]),
+                    ]:
+                with self.subTest(model=Model.__name__, domain=domain):
+                    self.assertEqual(Model.search_count(domain), 0)
+            self.assertEqual(Point.search([('field_jobs', '!=', None)]),
+                [w['point']])
+            self.assertEqual(Point.search(
+                    [('field_jobs.technician', '=',
+                            people['technician'].id)]), [w['point']])
+            self.assertEqual(Terminal.search_count(
+                    [('field_jobs', '!=', None)]), 0)
+        user, context = as_user(people['manager2'])
+        with user, context:
+            self.assertEqual(
+                Placement.search_count([('install_job', '!=', None)]), 1)
+
+    @with_transaction()
     def test_technician_cannot_search_others_jobs(self):
         """A technician does not find points, terminals or placements
         through another technician's jobs"""
