@@ -185,6 +185,9 @@ class PartyAccessTestCase(ContractTestMixin, DatabaseTestCase):
                 Party.write([party], {'mrk_manager': people['manager'].id})
             with self.assertRaises(AccessError):
                 Contract.write([Contract(contract.id)], {'notes': 'моё'})
+            # nor does a new contract naming him the manager open it
+            with self.assertRaises(AccessError):
+                self.make_contract(party, manager=people['manager'])
         for role in ['senior', 'office']:
             with self.subTest(role=role), as_user(people[role]):
                 with self.assertRaisesRegex(
