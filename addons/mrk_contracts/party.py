@@ -1,3 +1,6 @@
+from sql import Column, Null
+from sql.conditionals import Case, Coalesce
+
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, fields, sequence_ordered)
@@ -55,6 +58,11 @@ class Party(metaclass=PoolMeta):
             })
     bank_accounts = fields.One2Many(
         'mrk.party.bank_account', 'party', "Bank Accounts")
+    bank_account_history = fields.One2Many(
+        'mrk.party.bank_account.history', 'party',
+        "Bank Account History", readonly=True,
+        help="Every creation, change and deletion of the counterparty's "
+        "bank accounts, with who made it and when.")
     mrk_contacts = fields.One2Many(
         'mrk.party.contact', 'party', "Contact Persons")
 
@@ -217,9 +225,15 @@ class Party(metaclass=PoolMeta):
 
 class BankAccount(sequence_ordered(), DeactivableMixin, ModelSQL, ModelView):
     """Counterparty bank account: BIK, settlement and correspondent
-    accounts, checked with their control keys (1.4, 9.2)."""
+    accounts, checked with their control keys (1.4, 9.2).
+
+    Its access is its own, not the counterparty's: everyone reads the
+    counterparty, only the roles of 1.4, 4.1 and 9.2 read its accounts.
+    Every change is kept in the history table (the counterparty's tab
+    "Bank Account History")."""
     __name__ = 'mrk.party.bank_account'
     __string__ = "Bank Account"
+    _history = True
 
     party = fields.Many2One(
         'party.party', "Counterparty", required=True, ondelete='CASCADE')
@@ -228,11 +242,6 @@ class BankAccount(sequence_ordered(), DeactivableMixin, ModelSQL, ModelView):
     account = fields.Char("Settlement Account", required=True, size=20)
     correspondent_account = fields.Char(
         "Correspondent Account", size=20)
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.__access__.add('party')
 
     def get_rec_name(self, name):
         return '%s, %s' % (self.account, self.bank_name)
@@ -283,6 +292,67 @@ class BankAccount(sequence_ordered(), DeactivableMixin, ModelSQL, ModelView):
                 raise requisite_error(account, field, error) from error
 
 
+class BankAccountHistory(ModelSQL, ModelView):
+    """One change of a counterparty's bank account, read from the history
+    table of mrk.party.bank_account: who created, changed or deleted which
+    account and when (1.4, 4.1, 9.2)."""
+    __name__ = 'mrk.party.bank_account.history'
+    __string__ = "Bank Account History"
+
+    bank_account = fields.Many2One(
+        'mrk.party.bank_account', "Bank Account", readonly=True)
+    party = fields.Many2One('party.party', "Counterparty", readonly=True)
+    date = fields.Timestamp("Date", readonly=True)
+    user = fields.Many2One('res.user', "User", readonly=True)
+    change = fields.Selection([
+            ('create', "Created"),
+            ('write', "Changed"),
+            ('delete', "Deleted"),
+            ], "Change", readonly=True)
+    bank_name = fields.Char("Bank", readonly=True)
+    bik = fields.Char("BIK", readonly=True)
+    account = fields.Char("Settlement Account", readonly=True)
+    correspondent_account = fields.Char(
+        "Correspondent Account", readonly=True)
+    account_active = fields.Boolean("Active", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+
+    @classmethod
+    def table_query(cls):
+        pool = Pool()
+        BankAccount = pool.get('mrk.party.bank_account')
+        history = BankAccount.__table_history__()
+        # A deletion is a row with only the id and the date: its party is
+        # the one of the account's previous row.
+        previous = BankAccount.__table_history__()
+        history_id = Column(history, '__id')
+        previous_id = Column(previous, '__id')
+        last_party = previous.select(previous.party,
+            where=(previous.id == history.id)
+            & (previous.party != Null)
+            & (previous_id < history_id),
+            order_by=[previous_id.desc], limit=1)
+        deleted = history.party == Null
+        return history.select(
+            history_id.as_('id'),
+            history.id.as_('bank_account'),
+            Case((deleted, last_party), else_=history.party).as_('party'),
+            Coalesce(history.write_date, history.create_date).as_('date'),
+            Coalesce(history.write_uid, history.create_uid).as_('user'),
+            Case((deleted, 'delete'),
+                (history.write_date == Null, 'create'),
+                else_='write').as_('change'),
+            history.bank_name, history.bik, history.account,
+            history.correspondent_account,
+            history.active.as_('account_active'),
+            history.create_uid, history.create_date,
+            history.write_uid, history.write_date)
+
+
 class Contact(DeactivableMixin, ModelSQL, ModelView):
     """Counterparty's contact person: the signatory and the on-site
     contact (1.4, 2.4)."""
@@ -312,7 +382,9 @@ class Contact(DeactivableMixin, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls.__access__.add('party')
+        # Own access (not the counterparty's): technicians and couriers
+        # read the counterparty but not its people (they see the on-site
+        # contact on the point and the job).
         cls._order = [('role', 'ASC'), ('id', 'ASC')]
 
     @classmethod

@@ -21,6 +21,7 @@ from sql import Null
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields)
+from trytond.modules.mrk_base.access import RelatedRuleMixin
 from trytond.modules.mrk_base.model import rec_name_domain
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, Id, If
@@ -1019,7 +1020,7 @@ class Visit(ModelSQL, ModelView):
         cls._order = [('id', 'DESC')]
 
 
-class Placement(metaclass=PoolMeta):
+class Placement(RelatedRuleMixin, metaclass=PoolMeta):
     __name__ = 'mrk.terminal.placement'
 
     install_job = fields.Many2One(
@@ -1029,17 +1030,36 @@ class Placement(metaclass=PoolMeta):
         'mrk.field_job', "Removed by Job", ondelete='RESTRICT',
         readonly=True)
 
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # A search through the jobs finds only the jobs the user reads
+        cls._related_rule_fields = cls._related_rule_fields | {
+            'install_job', 'removal_job'}
 
-class Point(metaclass=PoolMeta):
+
+class Point(RelatedRuleMixin, metaclass=PoolMeta):
     __name__ = 'mrk.point'
 
     field_jobs = fields.One2Many(
         'mrk.field_job', 'point', "Field Jobs", readonly=True)
 
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._related_rule_fields = cls._related_rule_fields | {
+            'field_jobs'}
 
-class Terminal(metaclass=PoolMeta):
+
+class Terminal(RelatedRuleMixin, metaclass=PoolMeta):
     __name__ = 'mrk.terminal'
 
     field_jobs = fields.Many2Many(
         'mrk.field_job-mrk.terminal', 'terminal', 'job', "Field Jobs",
         readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._related_rule_fields = cls._related_rule_fields | {
+            'field_jobs'}

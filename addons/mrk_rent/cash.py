@@ -32,6 +32,7 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
 
+from trytond.modules.mrk_base.access import RelatedRuleMixin
 from trytond.modules.mrk_contracts.amount import format_amount, format_date
 
 from .due import without_gc
@@ -96,7 +97,7 @@ def explain_part(part, amount, serial=None):
     return text
 
 
-class Route(DeactivableMixin, ModelSQL, ModelView):
+class Route(RelatedRuleMixin, DeactivableMixin, ModelSQL, ModelView):
     """Cash route (маршрут развозки, 8.1): the points with cash rent a
     development manager visits in order."""
     __name__ = 'mrk.rent.route'
@@ -126,6 +127,8 @@ class Route(DeactivableMixin, ModelSQL, ModelView):
                 'mrk_rent.msg_route_name_unique'),
             ]
         cls._order = [('name', 'ASC'), ('id', 'ASC')]
+        # A courier searching routes through their runs finds only his own
+        cls._related_rule_fields = cls._related_rule_fields | {'runs'}
 
     @classmethod
     def get_stop_count(cls, routes, name):

@@ -184,6 +184,11 @@ class Registry(Workflow, ModelSQL, ModelView):
     line_count = fields.Function(fields.Integer("Lines"), 'get_totals')
     flagged_count = fields.Function(
         fields.Integer("Flagged Lines"), 'get_totals')
+    bank_changed_count = fields.Function(
+        fields.Integer("Lines with Changed Bank Account",
+            help="Lines whose counterparty's main bank account changed "
+            "after the line was made: check them before the export."),
+        'get_bank_changed_count')
     return_reason = fields.Text("Reason for Return",
         states={
             'readonly': ~Eval('state').in_(
@@ -297,6 +302,22 @@ class Registry(Workflow, ModelSQL, ModelView):
 
     def get_month_name(self, name):
         return month_name(self.month)
+
+    @classmethod
+    def get_bank_changed_count(cls, registries, name):
+        pool = Pool()
+        Line = pool.get('mrk.rent.registry.line')
+        result = dict.fromkeys([r.id for r in registries], 0)
+        with without_check_access():
+            lines = Line.search([
+                    ('registry', 'in', list(result)),
+                    ('excluded', '=', False),
+                    ], order=[])
+            changed = Line._bank_account_changed(lines)
+            for line in lines:
+                if changed[line.id]:
+                    result[line.registry.id] += 1
+        return result
 
     def get_rec_name(self, name):
         return gettext('mrk_rent.msg_registry_rec_name',
@@ -570,7 +591,7 @@ class Registry(Workflow, ModelSQL, ModelView):
                 'recipient': row[4] or row[3],
                 'inn': row[5],
                 'kpp': row[6],
-                'account': (None,) * 4,
+                'account': (None,) * 5,
                 'standing': False,
                 }
 
@@ -578,7 +599,7 @@ class Registry(Workflow, ModelSQL, ModelView):
         # mrk.party.bank_account (sequence, nulls first, then id)
         cursor.execute(*bank.select(
                 bank.party, bank.bank_name, bank.bik, bank.account,
-                bank.correspondent_account,
+                bank.correspondent_account, bank.id,
                 where=(bank.active == Literal(True))
                 & bank.party.in_(contract.select(
                         contract.party, where=contract_where)),
@@ -695,6 +716,7 @@ class Registry(Workflow, ModelSQL, ModelView):
                 'bik': account[1],
                 'account': account[2],
                 'correspondent_account': account[3],
+                'bank_account': account[4],
                 'terminal_removed': terminal_removed,
                 'contract_ending': contract_ending,
                 'no_bank_account': no_bank_account,
@@ -917,6 +939,17 @@ class RegistryLine(ModelSQL, ModelView):
         "or in the month paid, or the contract has no terminal left.")
     contract_ending = fields.Boolean("Contract Ending", readonly=True,
         help="The contract ends inside the month paid.")
+    bank_account = fields.Many2One(
+        'mrk.party.bank_account', "Bank Account", readonly=True,
+        ondelete='SET NULL',
+        help="The counterparty's main bank account the line was made with.")
+    bank_account_changed = fields.Function(fields.Boolean(
+            "Bank Account Changed",
+            help="The counterparty's main bank account is no longer the one "
+            "of the line: its BIK, account or correspondent account changed "
+            "or another account became the main one. Check the requisites "
+            "before the export."),
+        'get_bank_account_changed')
     no_bank_account = fields.Boolean("No Bank Account", readonly=True,
         help="The counterparty had no active bank account when the "
         "registry was generated.")
@@ -973,9 +1006,11 @@ class RegistryLine(ModelSQL, ModelView):
         # monitoring highlighted (9.1)
         return super().view_attributes() + [
             ('/tree', 'visual', If(Eval('excluded', False), 'muted',
-                    If(Eval('flagged', False)
-                        & ~Eval('monitoring_ok', False), 'warning', '')),
-                ['excluded', 'flagged', 'monitoring_ok']),
+                    If(Eval('bank_account_changed', False), 'danger',
+                        If(Eval('flagged', False)
+                            & ~Eval('monitoring_ok', False), 'warning', ''))),
+                ['excluded', 'flagged', 'monitoring_ok',
+                    'bank_account_changed']),
             ]
 
     @classmethod
@@ -993,6 +1028,43 @@ class RegistryLine(ModelSQL, ModelView):
     @classmethod
     def get_registry_state(cls, lines, name):
         return {l.id: l.registry.state for l in lines}
+
+    @classmethod
+    def get_bank_account_changed(cls, lines, name):
+        """Compare the requisites kept on each line with the counterparty's
+        main bank account now (9.2, 9.3): the line keeps the account it was
+        generated and approved with, the flag tells that it changed since."""
+        return cls._bank_account_changed(lines)
+
+    @classmethod
+    def _bank_account_changed(cls, lines):
+        pool = Pool()
+        BankAccount = pool.get('mrk.party.bank_account')
+        bank = BankAccount.__table__()
+        cursor = Transaction().connection.cursor()
+        party_ids = list({l.party.id for l in lines if l.party})
+        main = {}
+        for sub_ids in grouped_slice(party_ids, _in_max()):
+            cursor.execute(*bank.select(
+                    bank.party, bank.id, bank.bik, bank.account,
+                    bank.correspondent_account,
+                    where=(bank.active == Literal(True))
+                    & _in(bank.party, list(sub_ids)),
+                    order_by=[bank.sequence.asc.nulls_first, bank.id.asc]))
+            for party_id, *account in cursor:
+                main.setdefault(party_id, tuple(account))
+        result = {}
+        for line in lines:
+            now = main.get(line.party.id if line.party else None)
+            kept = (line.bank_account.id if line.bank_account else None,
+                line.bik, line.account, line.correspondent_account)
+            if now is None:
+                result[line.id] = bool(kept[2])
+            else:
+                result[line.id] = (
+                    (kept[0] is not None and kept[0] != now[0])
+                    or tuple(kept[1:]) != tuple(now[1:]))
+        return result
 
     def get_rec_name(self, name):
         return self.contract.rec_name

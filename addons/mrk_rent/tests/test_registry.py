@@ -297,6 +297,60 @@ class RegistryTestCase(tools.RentTestCase):
         self.assertIn('bank account', str(cm.exception))
 
     @with_transaction()
+    def test_bank_account_changed_after_approval(self):
+        """A line keeps the bank account it was approved with and flags a
+        later change of the number or of the main account (9.2, 9.3)"""
+        pool = Pool()
+        Registry = pool.get('mrk.rent.registry')
+        Line = pool.get('mrk.rent.registry.line')
+        BankAccount = pool.get('mrk.party.bank_account')
+        s = setup_registry()
+        registry = Registry.generate(FEBRUARY)
+        lines = lines_by_contract(registry)
+        alpha, gamma = lines[s.alpha.id], lines[s.gamma.id]
+        account, = s.alpha_party.bank_accounts
+        self.assertEqual(alpha.bank_account, account)
+        self.assertEqual(alpha.account, '40702810938000000001')
+        self.assertFalse(any(l.bank_account_changed for l in registry.lines))
+        self.assertEqual(registry.bank_changed_count, 0)
+
+        Line.write([lines[s.beta.id]], {
+                'invoice_number': '17', 'invoice_date': D(2026, 1, 25)})
+        self.check_to_accounting(s, registry)
+        Registry.accounting_check([registry])
+        Registry.approve([registry])
+
+        # The office changes Альфа's account number, and gives Гамма a new
+        # main account, after the head's approval
+        with as_user(s.people['office']):
+            BankAccount.write([account], {
+                    'account': '40702810438000000077'})
+            gamma_account, = s.gamma_party.bank_accounts
+            BankAccount.write([gamma_account], {'sequence': 2})
+            BankAccount.create([{
+                        'party': s.gamma_party.id,
+                        'sequence': 1,
+                        'bank_name': 'ПАО Сбербанк',
+                        'bik': '044525225',
+                        'account': '40702810438000000077',
+                        'correspondent_account': '30101810400000000225',
+                        }])
+        registry = Registry(registry.id)
+        lines = lines_by_contract(registry)
+        self.assertEqual(lines[s.alpha.id].account, '40702810938000000001')
+        self.assertTrue(lines[s.alpha.id].bank_account_changed)
+        self.assertTrue(lines[s.gamma.id].bank_account_changed)
+        self.assertFalse(lines[s.beta.id].bank_account_changed)
+        self.assertEqual(registry.bank_changed_count, 2)
+        # Shown to the roles that check the registry before the export
+        for role in ['accountant', 'senior', 'head']:
+            with as_user(s.people[role]):
+                line, = Line.read([alpha.id], ['bank_account_changed'])
+                self.assertTrue(line['bank_account_changed'])
+                count, = Registry.read([registry.id], ['bank_changed_count'])
+                self.assertEqual(count['bank_changed_count'], 2)
+
+    @with_transaction()
     def test_monitoring_check(self):
         "Flagged lines are confirmed or excluded before the check (9.1)"
         pool = Pool()

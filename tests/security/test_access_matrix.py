@@ -1,0 +1,387 @@
+"""The access matrix of docs/roles.md («Права доступа по ролям») enforced at
+the server.
+
+The table in docs/roles.md is the source of these tests: for every model and
+every role it says which of read / write / create / delete the role has and
+which of them a record rule limits (the portfolio, the own records). The
+tests make a user of each role and compare the server's answer with the
+table, fail when a model of the MRK modules is missing from the table, make
+a few real calls for the portfolio and own-records limits, and check that
+every role still reads the models of the screens its menu shows."""
+import datetime
+import re
+import unittest
+from decimal import Decimal
+from pathlib import Path
+
+from trytond.model import ModelSQL
+from trytond.model.exceptions import AccessError
+from trytond.modules.mrk_field_jobs.tests.tools import (
+    agree_values, make_job, make_party, make_point, make_terminals,
+    setup_service)
+from trytond.modules.mrk_rent.tests.tools import make_contract, make_term
+from trytond.pool import Pool
+from trytond.tests.test_tryton import activate_module, drop_db, with_transaction
+from trytond.tools.domain_inversion import is_leaf
+from trytond.transaction import Transaction
+
+ROOT = Path(__file__).resolve().parents[2]
+ROLES_DOC = ROOT / 'docs' / 'roles.md'
+SECTION = '## Права доступа по ролям'
+MODULES = ['mrk_rent', 'mrk_field_jobs']
+# The party models the table covers besides every mrk.* model
+PARTY_MODELS = {
+    'party.party', 'party.address', 'party.contact_mechanism',
+    'party.identifier'}
+# Column titles of the table: the roles of docs/roles.md and their groups
+ROLE_COLUMNS = {
+    'руководитель': 'head',
+    'старший менеджер': 'senior',
+    'менеджер по работе с клиентами': 'manager',
+    'офис-администратор': 'office',
+    'техник': 'technician',
+    'курьер': 'courier',
+    'бухгалтер': 'accountant',
+    'оператор мониторинга': 'monitoring',
+    'администратор коммерческой службы': 'admin',
+    }
+MODES = {'R': 'read', 'W': 'write', 'C': 'create', 'D': 'delete'}
+# Which of the granted modes each mark of the table limits by record rules
+# (the legend under the table)
+LIMITS = {
+    '': '',
+    '(портфель)': 'WCD',
+    '(только портфель)': 'RWCD',
+    '(свои)': 'RWD',
+    '(изменяет свои)': 'WCD',
+    }
+CELL = re.compile(r'^(?P<letters>R?W?C?D?|—)(?P<limit>\(.*\))?$')
+D = datetime.date
+
+
+def read_table():
+    """Return {model: {role: (letters, limited letters)}} from the section
+    «Права доступа по ролям» of docs/roles.md"""
+    text = ROLES_DOC.read_text(encoding='utf-8')
+    assert SECTION in text, 'docs/roles.md lacks the section %s' % SECTION
+    lines = text.split(SECTION, 1)[1].splitlines()
+    rows = [l for l in lines if l.startswith('|')]
+    # the first table of the section
+    start = lines.index(rows[0])
+    table = []
+    for line in lines[start:]:
+        if not line.startswith('|'):
+            break
+        table.append([c.strip() for c in line.strip().strip('|').split('|')])
+    header, _, *body = table
+    columns = {}
+    for index, title in enumerate(header):
+        if title in ROLE_COLUMNS:
+            columns[ROLE_COLUMNS[title]] = index
+    assert set(columns) == set(ROLE_COLUMNS.values()), header
+    matrix = {}
+    for cells in body:
+        model = cells[0].strip('`')
+        assert model not in matrix, 'row %s twice' % model
+        matrix[model] = {}
+        for role, index in columns.items():
+            match = CELL.match(cells[index])
+            assert match, 'cell %r of %s' % (cells[index], model)
+            letters = match.group('letters').replace('—', '')
+            limit = match.group('limit') or ''
+            assert limit in LIMITS, 'unknown mark %s of %s' % (limit, model)
+            assert letters or not limit, (model, role)
+            limited = ''.join(l for l in LIMITS[limit] if l in letters)
+            matrix[model][role] = (letters, limited)
+    return matrix
+
+
+def unrestricted(domain):
+    "Whether a record rule domain lets every record through"
+    if not domain:
+        return True
+    if is_leaf(domain):
+        return False
+    if domain[0] == 'OR':
+        return any(unrestricted(d) for d in domain[1:])
+    if domain[0] == 'AND':
+        domain = domain[1:]
+    return all(unrestricted(d) for d in domain)
+
+
+def as_user(user):
+    "The context of a client's call: access rights and rules apply"
+    return Transaction().set_user(user.id), Transaction().set_context(
+        _check_access=True)
+
+
+def make_role_users():
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    users = {}
+    for role in ROLE_COLUMNS.values():
+        users[role], = User.create([{
+                    'name': 'Matrix %s' % role,
+                    'login': 'matrix_%s' % role,
+                    'groups': [('add', [
+                                ModelData.get_id(
+                                    'mrk_base', 'group_mrk_%s' % role)])],
+                    }])
+    return users
+
+
+class AccessMatrixTestCase(unittest.TestCase):
+    "The access matrix of docs/roles.md at the server"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        drop_db()
+        activate_module(MODULES)
+        cls.matrix = read_table()
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        drop_db()
+
+    @with_transaction()
+    def test_table_lists_every_model(self):
+        """Every model of the MRK modules stored in the database (ModelSQL,
+        not the wizards' forms) and the party models have a row, and every
+        row is such a model"""
+        pool = Pool()
+        models = {name for name, Model in pool.iterobject()
+            if name.startswith('mrk.') and issubclass(Model, ModelSQL)}
+        self.assertTrue(models)
+        self.assertEqual(
+            sorted((models | PARTY_MODELS) - set(self.matrix)), [],
+            "models missing from the table of docs/roles.md")
+        self.assertEqual(
+            sorted(set(self.matrix) - (models | PARTY_MODELS)), [],
+            "rows of docs/roles.md that are no model")
+
+    @with_transaction()
+    def test_access_per_role(self):
+        """For every row and role: the modes granted and refused, and the
+        modes a record rule limits, are those of the table"""
+        pool = Pool()
+        ModelAccess = pool.get('ir.model.access')
+        Rule = pool.get('ir.rule')
+        users = make_role_users()
+        for model, roles in self.matrix.items():
+            for role, (letters, limited) in roles.items():
+                with self.subTest(model=model, role=role):
+                    user, context = as_user(users[role])
+                    with user, context:
+                        for letter, mode in MODES.items():
+                            allowed = ModelAccess.check(
+                                model, mode, raise_exception=False)
+                            self.assertEqual(allowed, letter in letters,
+                                '%s %s of %s' % (role, mode, model))
+                            if letter in letters:
+                                self.assertEqual(
+                                    not unrestricted(
+                                        Rule.domain_get(model, mode)),
+                                    letter in limited,
+                                    'record rule on %s %s of %s' % (
+                                        role, mode, model))
+                        if 'R' not in letters:
+                            with self.assertRaises(AccessError):
+                                pool.get(model).search([], limit=1)
+
+    @with_transaction()
+    def test_main_screens_readable(self):
+        """Every role reads the models of the screens its menu opens: the
+        table holds the rights of real work, not empty rows"""
+        pool = Pool()
+        Menu = pool.get('ir.ui.menu')
+        ModelAccess = pool.get('ir.model.access')
+        users = make_role_users()
+        with Transaction().set_context(_check_access=False):
+            menus = Menu.search([])
+        for role, user in users.items():
+            with self.subTest(role=role):
+                user_ctx, context = as_user(user)
+                with user_ctx, context:
+                    visible = Menu.search([('id', 'in', [m.id for m in menus])])
+                    models = set()
+                    for menu in visible:
+                        action = menu.action
+                        res_model = getattr(action, 'res_model', None)
+                        if res_model and res_model.startswith(
+                                ('mrk.', 'party.')):
+                            models.add(res_model)
+                    self.assertTrue(models, role)
+                    for model in sorted(models):
+                        self.assertTrue(
+                            ModelAccess.check(
+                                model, 'read', raise_exception=False),
+                            '%s opens %s but cannot read it' % (role, model))
+                        if model in self.matrix:
+                            self.assertIn('R', self.matrix[model][role][0])
+                        pool.get(model).search([], limit=1)
+
+    def setup_work(self):
+        "Two managers' portfolios, two technicians' jobs, a contract's terms"
+        pool = Pool()
+        FieldJob = pool.get('mrk.field_job')
+        Placement = pool.get('mrk.terminal.placement')
+        company, people = setup_service()
+        mine = make_party('ООО «Ромашка»', manager=people['manager'])
+        theirs = make_party('ООО «Лютик»', manager=people['manager2'])
+        point = make_point(mine)
+        other_point = make_point(theirs, name='Аптека')
+        job = make_job(point, kind='repair')
+        other_job = make_job(other_point, kind='install')
+        FieldJob.write([job], agree_values(technician=people['technician']))
+        FieldJob.write([other_job],
+            agree_values(technician=people['technician2']))
+        terminal, = make_terminals('SN-9001')
+        Placement.install([terminal], other_point, D(2026, 3, 10),
+            install_job=other_job.id)
+        contract = make_contract(mine)
+        other_contract = make_contract(theirs)
+        return {
+            'company': company, 'people': people,
+            'party': mine, 'other_party': theirs,
+            'point': point, 'other_point': other_point,
+            'job': job, 'other_job': other_job, 'terminal': terminal,
+            'term': make_term(contract, '1000.00'),
+            'other_term': make_term(other_contract, '2000.00'),
+            }
+
+    @with_transaction()
+    def test_manager_writes_own_portfolio(self):
+        """A client manager writes the rent terms, points and visits of his
+        portfolio, not his colleague's"""
+        pool = Pool()
+        RentTerm = pool.get('mrk.rent.term')
+        Point = pool.get('mrk.point')
+        Visit = pool.get('mrk.field_job.visit')
+        w = self.setup_work()
+        people = w['people']
+        visit, = Visit.create([{'job': w['job'].id, 'result': 'planned'}])
+        other_visit, = Visit.create([{
+                    'job': w['other_job'].id, 'result': 'planned'}])
+        user, context = as_user(people['manager'])
+        with user, context:
+            RentTerm.write([w['term']], {'reason': 'Согласовано'})
+            with self.assertRaises(AccessError):
+                RentTerm.write([w['other_term']], {'reason': 'x'})
+            with self.assertRaises(AccessError):
+                RentTerm.delete([w['other_term']])
+            Point.write([w['point']], {'contact_phone': '+7 900 1'})
+            with self.assertRaises(AccessError):
+                Point.write([w['other_point']], {'contact_phone': '+7 9'})
+            Visit.write([visit], {'reason': 'Перенос'})
+            with self.assertRaises(AccessError):
+                Visit.write([other_visit], {'reason': 'x'})
+            with self.assertRaises(AccessError):
+                Visit.delete([other_visit])
+            # He reads them all the same
+            self.assertEqual(len(RentTerm.search([])), 2)
+            self.assertEqual(len(Visit.search([])), 2)
+        self.assertEqual(RentTerm(w['other_term'].id).reason, None)
+
+    @with_transaction()
+    def test_monitoring_reads_field_jobs(self):
+        """The monitoring operator reads field jobs and their visits, creates,
+        changes and deletes none"""
+        pool = Pool()
+        FieldJob = pool.get('mrk.field_job')
+        Visit = pool.get('mrk.field_job.visit')
+        w = self.setup_work()
+        visit, = Visit.create([{'job': w['job'].id, 'result': 'planned'}])
+        user, context = as_user(w['people']['monitoring'])
+        with user, context:
+            self.assertEqual(len(FieldJob.search([])), 2)
+            with self.assertRaises(AccessError):
+                FieldJob.create([{
+                            'company': w['company'].id,
+                            'kind': 'repair',
+                            'point': w['point'].id,
+                            }])
+            with self.assertRaises(AccessError):
+                FieldJob.write([w['job']], {'technician': None})
+            with self.assertRaises(AccessError):
+                Visit.create([{'job': w['job'].id, 'result': 'planned'}])
+            with self.assertRaises(AccessError):
+                Visit.delete([visit])
+        self.assertEqual(FieldJob(w['job'].id).technician,
+            w['people']['technician'])
+
+    @with_transaction()
+    def test_manager_search_through_jobs(self):
+        """A client manager searching points, terminals and placements
+        through field jobs finds only the jobs of his portfolio"""
+        pool = Pool()
+        Point = pool.get('mrk.point')
+        Terminal = pool.get('mrk.terminal')
+        Placement = pool.get('mrk.terminal.placement')
+        w = self.setup_work()
+        people = w['people']
+        other = people['technician2'].id
+        user, context = as_user(people['manager'])
+        with user, context:
+            for Model, domain in [
+                    (Point, [('field_jobs.technician', '=', other)]),
+                    (Point, [('field_jobs', 'where',
+                                [('technician', '=', other)])]),
+                    (Point, [('field_jobs', '=', w['other_job'].id)]),
+                    (Placement, [('install_job.technician', '=', other)]),
+                    (Placement, [('install_job', '!=', None)]),
+                    ]:
+                with self.subTest(model=Model.__name__, domain=domain):
+                    self.assertEqual(Model.search_count(domain), 0)
+            self.assertEqual(Point.search([('field_jobs', '!=', None)]),
+                [w['point']])
+            self.assertEqual(Point.search(
+                    [('field_jobs.technician', '=',
+                            people['technician'].id)]), [w['point']])
+            self.assertEqual(Terminal.search_count(
+                    [('field_jobs', '!=', None)]), 0)
+        user, context = as_user(people['manager2'])
+        with user, context:
+            self.assertEqual(
+                Placement.search_count([('install_job', '!=', None)]), 1)
+
+    @with_transaction()
+    def test_technician_cannot_search_others_jobs(self):
+        """A technician does not find points, terminals or placements
+        through another technician's jobs"""
+        pool = Pool()
+        Point = pool.get('mrk.point')
+        Terminal = pool.get('mrk.terminal')
+        Placement = pool.get('mrk.terminal.placement')
+        FieldJob = pool.get('mrk.field_job')
+        w = self.setup_work()
+        people = w['people']
+        other = people['technician2'].id
+        user, context = as_user(people['technician'])
+        with user, context:
+            self.assertEqual(FieldJob.search([]), [w['job']])
+            for Model, domain in [
+                    (Point, [('field_jobs.technician', '=', other)]),
+                    (Point, [('field_jobs', 'where',
+                                [('technician', '=', other)])]),
+                    (Point, [('field_jobs', '!=', None)]),
+                    (Terminal, [('field_jobs.technician', '=', other)]),
+                    (Placement, [('install_job.technician', '=', other)]),
+                    (Placement, [('removal_job.technician', '=', other)]),
+                    ]:
+                with self.subTest(model=Model.__name__, domain=domain):
+                    with self.assertRaises(AccessError):
+                        Model.search_count(domain)
+            with self.assertRaises(AccessError):
+                Placement.read([p.id for p in Placement.search([])],
+                    ['install_job'])
+            # His screens work: points, terminals and placements themselves
+            self.assertEqual(len(Point.search([])), 2)
+            self.assertEqual(len(Placement.search([])), 1)
+            self.assertEqual(len(Terminal.search([])), 1)
+
+
+if __name__ == '__main__':
+    unittest.main()
