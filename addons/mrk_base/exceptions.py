@@ -1,5 +1,5 @@
 from trytond.exceptions import UserError, UserWarning
-from trytond.model.exceptions import ValidationError
+from trytond.model.exceptions import AccessError, ValidationError
 
 
 class AbsenceError(ValidationError):
@@ -15,4 +15,9 @@ class ActivityError(UserError):
 
 
 class ActivityWarning(UserWarning):
+    pass
+
+
+class WorkflowAccessError(AccessError):
+    "A change that only the transitions of a workflow make"
     pass
