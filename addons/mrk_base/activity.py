@@ -119,6 +119,9 @@ class Activity(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'done': closed,
                 'cancelled': closed | {'result'},
                 })
+        # The absences delegate and give back (create, Absence.process)
+        for state, _ in cls.state.selection:
+            cls._frozen_fields.setdefault(state, set()).add('delegated_from')
         cls._buttons.update({
                 'do': {
                     'invisible': Eval('state') != 'open',

@@ -187,6 +187,9 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'terminated': terms | {'approval_comment'},
                 'expired': terms | {'approval_comment'},
                 })
+        # The journal number is given by the sequence when it is saved
+        for state, _ in cls.state.selection:
+            cls._frozen_fields.setdefault(state, set()).add('number')
         cls._buttons.update({
                 'submit': {
                     'invisible': ((Eval('state') != 'draft')
@@ -666,6 +669,8 @@ class Amendment(
         cls._frozen_fields['confirmed'] = {
             'contract', 'date', 'effective_date', 'kind', 'new_end_date',
             'new_amount', 'description'}
+        for state, _ in cls.state.selection:
+            cls._frozen_fields.setdefault(state, set()).add('number')
         cls._buttons.update({
                 'confirm': {
                     'invisible': Eval('state') != 'draft',

@@ -244,9 +244,11 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
             'accounting_checked_on', 'approved_by', 'approved_on',
             'exported_by', 'exported_at'}
         for state, _ in STATES:
+            frozen = cls._frozen_fields.setdefault(state, set())
+            # The number is given by the sequence when it is created
+            frozen.add('number')
             if state != 'draft':
-                cls._frozen_fields.setdefault(state, set()).update(
-                    {'company', 'month'})
+                frozen.update({'company', 'month'})
         cls._buttons.update({
                 'fill': {
                     'invisible': Eval('state') != 'draft',
