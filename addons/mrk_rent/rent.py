@@ -564,7 +564,9 @@ class Contract(metaclass=PoolMeta):
         # The first rent term is made from them when the contract becomes
         # active: the head's approval vouches for them too
         for state, names in cls._frozen_fields.items():
-            names.update({'rent_first_basis', 'rent_first_payment_form'})
+            if 'rent_amount' in names:
+                names.update(
+                    {'rent_first_basis', 'rent_first_payment_form'})
 
     @classmethod
     def default_rent_first_basis(cls):

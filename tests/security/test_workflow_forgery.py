@@ -164,6 +164,8 @@ WRITES = [
     ('manager', 'mrk.contract', 'approval',
         {'rent_amount': Decimal('1.00')}),
     ('manager', 'mrk.contract', 'active', {'rent_amount': Decimal('1.00')}),
+    ('manager', 'mrk.contract', 'approval',
+        {'rent_first_payment_form': 'invoice'}),
     ('manager', 'mrk.contract', 'active', {'end_date': D(2030, 12, 31)}),
     ('senior', 'mrk.contract', 'active', {'party': 'vasilek'}),
     ('manager', 'mrk.contract', 'active', {'state': 'draft'}),
@@ -215,6 +217,9 @@ WRITES = [
     ('senior', 'mrk.rent.cash_run.line', 'run_line',
         {'amount': Decimal('50000.00')}),
     ('senior', 'mrk.rent.cash_run.line', 'run_line', {'state': 'paid'}),
+    ('senior', 'mrk.rent.cash_run.line', 'run_line', {'visited': True}),
+    ('courier', 'mrk.rent.cash_run.line', 'run_line',
+        {'state': 'paid', 'receipt_number': '17'}),
     ('senior', 'mrk.rent.cash_run', 'run',
         {'lines': [('write', ['run_line'],
                     {'amount': Decimal('50000.00')})]}),
@@ -458,7 +463,8 @@ class WorkflowForgeryTestCase(TestCase):
                         }])
             Contract.write([contract], {
                     'requisites_checked': True, 'terms_checked': True,
-                    'rent_amount': Decimal('8500.00')})
+                    'rent_amount': Decimal('8500.00'),
+                    'rent_first_payment_form': 'transfer'})
             Contract.submit([contract])
             # What does not change is accepted
             Contract.write([contract], {
