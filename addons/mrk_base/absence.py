@@ -5,9 +5,10 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import AbsenceError
+from .model import WorkflowGuardMixin
 
 
-class Absence(ModelSQL, ModelView):
+class Absence(WorkflowGuardMixin, ModelSQL, ModelView):
     """Absence of a user and his deputy (seed problem 2).
 
     While a user is absent, his open activities and every new one go to
@@ -51,6 +52,8 @@ class Absence(ModelSQL, ModelView):
             Index(t, (t.user, Index.Equality()),
                 (t.date_from, Index.Range()), (t.date_to, Index.Range())))
         cls._order = [('date_from', 'DESC'), ('id', 'DESC')]
+        # The state follows the dates (process)
+        cls._workflow_fields.add('state')
 
     @classmethod
     def default_state(cls):

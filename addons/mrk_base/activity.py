@@ -11,6 +11,8 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .model import WorkflowGuardMixin
+
 logger = logging.getLogger(__name__)
 
 DUE = [
@@ -27,7 +29,7 @@ def week_end(date):
     return date + datetime.timedelta(days=6 - date.weekday())
 
 
-class Activity(Workflow, ModelSQL, ModelView):
+class Activity(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     """Activity: a to-do with a function, an owner and a deadline.
 
     Every module of the commercial service creates its work through
@@ -108,6 +110,18 @@ class Activity(Workflow, ModelSQL, ModelView):
             ('done', 'open'),
             ('cancelled', 'open'),
             }
+        # Done says who did it and when; a closed activity is kept as done
+        cls._workflow_fields |= {
+            'state', 'kind', 'done_by', 'done_at', 'escalation'}
+        closed = {'name', 'function', 'owner', 'deadline', 'origin',
+            'party', 'note'}
+        cls._frozen_fields.update({
+                'done': closed,
+                'cancelled': closed | {'result'},
+                })
+        # The absences delegate and give back (create, Absence.process)
+        for state, _ in cls.state.selection:
+            cls._frozen_fields.setdefault(state, set()).add('delegated_from')
         cls._buttons.update({
                 'do': {
                     'invisible': Eval('state') != 'open',

@@ -20,3 +20,8 @@ class ActivityWarning(UserWarning):
 
 class PortfolioAccessError(AccessError):
     pass
+
+
+class WorkflowAccessError(AccessError):
+    "A change that only the transitions of a workflow make"
+    pass

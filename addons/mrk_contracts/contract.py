@@ -6,7 +6,8 @@ from sql import Null
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields)
-from trytond.modules.mrk_base.model import rec_name_domain
+from trytond.modules.mrk_base.model import (
+    WorkflowGuardMixin, rec_name_domain)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, Id, If
 from trytond.transaction import Transaction
@@ -43,7 +44,7 @@ class Configuration(metaclass=PoolMeta):
         return 60
 
 
-class Contract(Workflow, ModelSQL, ModelView):
+class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     """Rent contract with a counterparty, from draft to its end (1.1–1.4).
 
     Standard contracts go straight to active; non-standard ones pass a
@@ -171,6 +172,24 @@ class Contract(Workflow, ModelSQL, ModelView):
             ('active', 'expired'),
             ('expired', 'active'),
             }
+        # The head's approval (1.4) vouches for the terms of the contract:
+        # from then on only amendments change them (3.1)
+        cls._workflow_fields |= {
+            'state', 'approved_by', 'approved_on', 'expiry_call_for',
+            'end_escalated_for'}
+        terms = {'company', 'date', 'party', 'kind', 'start_date',
+            'end_date', 'auto_prolongation', 'prolongation_months',
+            'notice_days', 'currency', 'rent_amount', 'requisites_checked',
+            'terms_checked'}
+        cls._frozen_fields.update({
+                'approval': terms,
+                'active': terms | {'approval_comment'},
+                'terminated': terms | {'approval_comment'},
+                'expired': terms | {'approval_comment'},
+                })
+        # The journal number is given by the sequence when it is saved
+        for state, _ in cls.state.selection:
+            cls._frozen_fields.setdefault(state, set()).add('number')
         cls._buttons.update({
                 'submit': {
                     'invisible': ((Eval('state') != 'draft')
@@ -584,7 +603,9 @@ class ContractPartyMixin:
         return [('contract.party' + clause[0][len(name):], *clause[1:])]
 
 
-class Amendment(ContractPartyMixin, Workflow, ModelSQL, ModelView):
+class Amendment(
+        ContractPartyMixin, WorkflowGuardMixin, Workflow, ModelSQL,
+        ModelView):
     """Supplementary agreement: extension, termination, price change or
     other (3.1). Confirming it changes the contract as of its effective
     date; the contract's history keeps the former values."""
@@ -644,6 +665,12 @@ class Amendment(ContractPartyMixin, Workflow, ModelSQL, ModelView):
             ('draft', 'cancelled'),
             ('cancelled', 'draft'),
             }
+        cls._workflow_fields |= {'state', 'confirmed_by', 'auto'}
+        cls._frozen_fields['confirmed'] = {
+            'contract', 'date', 'effective_date', 'kind', 'new_end_date',
+            'new_amount', 'description'}
+        for state, _ in cls.state.selection:
+            cls._frozen_fields.setdefault(state, set()).add('number')
         cls._buttons.update({
                 'confirm': {
                     'invisible': Eval('state') != 'draft',
@@ -791,7 +818,9 @@ class Amendment(ContractPartyMixin, Workflow, ModelSQL, ModelView):
         pass
 
 
-class ChangeRequest(ContractPartyMixin, Workflow, ModelSQL, ModelView):
+class ChangeRequest(
+        ContractPartyMixin, WorkflowGuardMixin, Workflow, ModelSQL,
+        ModelView):
     """A counterparty's proposal to change the terms of its contract (1.3):
     taken by a manager, decided by the head; the client manager tells the
     counterparty the decision."""
@@ -842,6 +871,15 @@ class ChangeRequest(ContractPartyMixin, Workflow, ModelSQL, ModelView):
             ('submitted', 'rejected'),
             ('submitted', 'draft'),
             }
+        cls._workflow_fields |= {'state', 'decided_by', 'decided_on'}
+        request = {'contract', 'received_on', 'received_by', 'channel',
+            'description'}
+        cls._frozen_fields.update({
+                'submitted': request,
+                'approved': request | {'decision'},
+                'rejected': request | {'decision'},
+                })
+        cls._deletable_states = {'draft'}
         cls._buttons.update({
                 'submit': {
                     'invisible': Eval('state') != 'draft',

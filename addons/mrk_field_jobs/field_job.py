@@ -22,7 +22,8 @@ from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields)
 from trytond.modules.mrk_base.access import RelatedRuleMixin
-from trytond.modules.mrk_base.model import rec_name_domain
+from trytond.modules.mrk_base.model import (
+    WorkflowGuardMixin, rec_name_domain)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, Id, If
 from trytond.transaction import Transaction
@@ -88,7 +89,7 @@ class Configuration(metaclass=PoolMeta):
         return 18
 
 
-class FieldJob(Workflow, ModelSQL, ModelView):
+class FieldJob(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     """Field job at a point (2.1–2.11): installation, removal, repair,
     reinforcement, replacement, painting or other work by a technician."""
     __name__ = 'mrk.field_job'
@@ -296,6 +297,34 @@ class FieldJob(Workflow, ModelSQL, ModelView):
             ('failed', 'cancelled'),
             ('reagreement', 'cancelled'),
             }
+        # The head signs the request (2.2): from then on its kind, point
+        # and counterparty are those signed; the other fields follow the
+        # states in which the form lets people fill them
+        cls._workflow_fields |= {
+            'state', 'number', 'signed_by', 'signed_on', 'registered_on',
+            'notified_at', 'notice_count', 'called_by', 'issued_at',
+            'problem_state', 'problem_decided_by', 'done_date',
+            'end_of_day_for'}
+        states = {s for s, _ in cls.state.selection}
+        signed = states - {'draft'}
+        planning = states - {
+            'draft', 'signed', 'registered', 'failed', 'reagreement'}
+        frozen = {s: set() for s in states}
+        for names, in_states in [
+                ({'company', 'date', 'kind', 'point', 'party'}, signed),
+                ({'terminals', 'new_terminals', 'description',
+                        'planned_date', 'time_from', 'time_to',
+                        'contact_name', 'contact_phone'}, planning),
+                ({'manager'}, {'done', 'cancelled'}),
+                ({'technician'}, {'issued', 'done', 'cancelled'}),
+                ({'call_result'}, states - {'notified', 'confirmed'}),
+                ({'problem'}, states - {'issued'}),
+                ({'report'}, states - set(PLANNED)),
+                ]:
+            for state in in_states:
+                frozen[state] |= names
+        for state, names in frozen.items():
+            cls._frozen_fields.setdefault(state, set()).update(names)
         cls._buttons.update({
                 'sign': {
                     'invisible': Eval('state') != 'draft',
@@ -989,7 +1018,7 @@ class FieldJobNewTerminal(ModelSQL):
         'mrk.terminal', "Terminal", required=True, ondelete='RESTRICT')
 
 
-class Visit(ModelSQL, ModelView):
+class Visit(WorkflowGuardMixin, ModelSQL, ModelView):
     """A planned visit of a field job and what came of it: the job's
     history of agreements, moves and failures (2.10, 2.11)."""
     __name__ = 'mrk.field_job.visit'
@@ -1018,6 +1047,13 @@ class Visit(ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.job, Index.Equality())))
         cls._order = [('id', 'DESC')]
+        # Visits are written by the transitions of their job only: they
+        # are its history
+        cls._workflow_fields |= {
+            'job', 'planned_date', 'time_from', 'time_to', 'technician',
+            'result', 'reason', 'reported_at', 'reported_by'}
+        cls._guard_parent = 'job'
+        cls._deletable_states = set()
 
 
 class Placement(RelatedRuleMixin, metaclass=PoolMeta):

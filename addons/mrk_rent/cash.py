@@ -33,6 +33,7 @@ from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
 
 from trytond.modules.mrk_base.access import RelatedRuleMixin
+from trytond.modules.mrk_base.model import WorkflowGuardMixin
 from trytond.modules.mrk_contracts.amount import format_amount, format_date
 
 from .due import without_gc
@@ -241,7 +242,7 @@ class RouteStop(sequence_ordered(), ModelSQL, ModelView):
                     other=other.rec_name))
 
 
-class CashRun(Workflow, ModelSQL, ModelView):
+class CashRun(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     """Cash run (развоз наличной аренды, 8.2–8.8): the cash rent of one
     route for one month, from the cash request to accounting's closing."""
     __name__ = 'mrk.rent.cash_run'
@@ -325,6 +326,19 @@ class CashRun(Workflow, ModelSQL, ModelView):
             ('handed', 'closed'),
             ('draft', 'cancelled'),
             }
+        # The head approves the payment permit (8.4) of the run's stops and
+        # amounts: they are the run's lines, guarded by the lines
+        cls._workflow_fields |= {
+            'state', 'requested_on', 'requested_by', 'approved_on',
+            'approved_by', 'delivered_on', 'reported_on', 'handed_on',
+            'handed_by', 'closed_on', 'closed_by'}
+        for state, _ in RUN_STATES:
+            frozen = set()
+            if state != 'draft':
+                frozen |= {'company', 'route', 'month'}
+            if state not in MANAGED:
+                frozen.add('courier')
+            cls._frozen_fields.setdefault(state, set()).update(frozen)
         cls._buttons.update({
                 'recompute': {
                     'invisible': Eval('state') != 'draft',
@@ -921,7 +935,7 @@ class CashRun(Workflow, ModelSQL, ModelView):
                 })
 
 
-class CashRunLine(ModelSQL, ModelView):
+class CashRunLine(WorkflowGuardMixin, ModelSQL, ModelView):
     """Stop of a cash run (8.2, 8.6, 8.7): the rent due at a point under a
     contract for the month, and what the courier reported."""
     __name__ = 'mrk.rent.cash_run.line'
@@ -987,6 +1001,17 @@ class CashRunLine(ModelSQL, ModelView):
                 })
         cls._order = [
             ('run', 'ASC'), ('sequence', 'ASC NULLS FIRST'), ('id', 'ASC')]
+        # The stops and their amounts come from the rent table (8.2) and
+        # the reports from the courier's buttons (8.7); the senior only
+        # ticks the visits he checked by calling the courier (8.6)
+        cls._workflow_fields |= {
+            'run', 'sequence', 'point', 'party', 'contract', 'amount',
+            'explanation', 'state', 'receipt_kind', 'receipt_number',
+            'paid_on', 'not_paid_reason', 'reported_by', 'reported_at'}
+        cls._guard_parent = 'run'
+        for state, _ in RUN_STATES:
+            if state not in {'delivering', 'reported'}:
+                cls._frozen_fields.setdefault(state, set()).add('visited')
         cls._buttons.update({
                 'pay': {
                     'invisible': ((Eval('state') != 'pending')

@@ -37,6 +37,7 @@ from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
+from trytond.modules.mrk_base.model import WorkflowGuardMixin
 from trytond.modules.mrk_contracts.amount import format_amount, format_date
 
 from . import due as due_module
@@ -152,7 +153,7 @@ def explain(due_parts, term_amounts, serials):
     return '\n'.join(lines)
 
 
-class Registry(Workflow, ModelSQL, ModelView):
+class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     """Non-cash payment registry (9.1–9.3): the rent paid by bank transfer
     in one month, line by line, checked by monitoring and accounting,
     approved by the head and exported for the bank."""
@@ -240,6 +241,19 @@ class Registry(Workflow, ModelSQL, ModelView):
             ('accounting_checked', 'cancelled'),
             ('approved', 'cancelled'),
             }
+        # Each check and the head's approval vouch for the lines and their
+        # amounts, guarded by the lines (9.1–9.3)
+        cls._workflow_fields |= {
+            'state', 'generated_at', 'monitoring_checked_by',
+            'monitoring_checked_on', 'accounting_checked_by',
+            'accounting_checked_on', 'approved_by', 'approved_on',
+            'exported_by', 'exported_at'}
+        for state, _ in STATES:
+            frozen = cls._frozen_fields.setdefault(state, set())
+            # The number is given by the sequence when it is created
+            frozen.add('number')
+            if state != 'draft':
+                frozen.update({'company', 'month'})
         cls._buttons.update({
                 'fill': {
                     'invisible': Eval('state') != 'draft',
@@ -897,7 +911,7 @@ class Registry(Workflow, ModelSQL, ModelView):
             Activity.cancel(activities)
 
 
-class RegistryLine(ModelSQL, ModelView):
+class RegistryLine(WorkflowGuardMixin, ModelSQL, ModelView):
     """Line of the non-cash payment registry (9.2): the due of one
     contract for the month by one payment form, with the counterparty's
     bank requisites as they were when the registry was generated."""
@@ -999,6 +1013,15 @@ class RegistryLine(ModelSQL, ModelView):
                 })
         cls._order = [
             ('registry', 'DESC'), ('recipient', 'ASC'), ('id', 'ASC')]
+        # The due, the counterparty and its bank requisites come from the
+        # rent table when the registry is filled (9.2); people fill only
+        # the fields of their step (see write)
+        cls._workflow_fields |= {
+            'registry', 'contract', 'party', 'payment_form', 'amount',
+            'explanation', 'recipient', 'inn', 'kpp', 'bank_name', 'bik',
+            'account', 'correspondent_account', 'terminal_removed',
+            'contract_ending', 'no_bank_account', 'flagged', 'flag_text'}
+        cls._guard_parent = 'registry'
 
     @classmethod
     def view_attributes(cls):

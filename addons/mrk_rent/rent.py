@@ -559,6 +559,16 @@ class Contract(metaclass=PoolMeta):
         'get_rent_due')
 
     @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # The first rent term is made from them when the contract becomes
+        # active: the head's approval vouches for them too
+        for state, names in cls._frozen_fields.items():
+            if 'rent_amount' in names:
+                names.update(
+                    {'rent_first_basis', 'rent_first_payment_form'})
+
+    @classmethod
     def default_rent_first_basis(cls):
         return 'contract'
 

@@ -11,9 +11,11 @@ from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, Workflow,
     fields)
-from trytond.modules.mrk_base.model import rec_name_domain
+from trytond.modules.mrk_base.model import (
+    WorkflowGuardMixin, rec_name_domain)
 from trytond.pool import Pool
 from trytond.pyson import Eval
+from trytond.transaction import without_check_access
 
 from .exceptions import PlacementError, TerminalError
 
@@ -37,7 +39,9 @@ class TerminalModel(DeactivableMixin, ModelSQL, ModelView):
         cls._order.insert(0, ('name', 'ASC'))
 
 
-class Terminal(Workflow, DeactivableMixin, ModelSQL, ModelView):
+class Terminal(
+        WorkflowGuardMixin, Workflow, DeactivableMixin, ModelSQL,
+        ModelView):
     """Payment terminal, identified by its serial number.
 
     Its state is "installed" while it has an open placement; repairs and
@@ -87,6 +91,8 @@ class Terminal(Workflow, DeactivableMixin, ModelSQL, ModelView):
             ('repair', 'written_off'),
             ('written_off', 'in_stock'),
             }
+        # The state follows the placements and the buttons
+        cls._workflow_fields.add('state')
         cls._buttons.update({
                 'send_to_repair': {
                     'invisible': Eval('state') != 'in_stock',
@@ -226,7 +232,8 @@ class Terminal(Workflow, DeactivableMixin, ModelSQL, ModelView):
         if stocked:
             to_write.extend([stocked, {'state': 'in_stock'}])
         if to_write:
-            cls.write(*to_write)
+            with without_check_access():
+                cls.write(*to_write)
 
 
 class Placement(ModelSQL, ModelView):

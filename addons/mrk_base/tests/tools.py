@@ -1,19 +1,22 @@
 """Test helpers shared by the MRK modules: a real SMTP server on loopback
-for the e-mail the system sends, and the text of the PDF documents it
-prints (pdftotext and pdfinfo from poppler-utils)."""
+for the e-mail the system sends, the text of the PDF documents it prints
+(pdftotext and pdfinfo from poppler-utils), and acting as a user of the
+web client."""
 import email
 import email.policy
 import re
 import socket
 import subprocess
 import threading
+from contextlib import contextmanager
 
 import trytond.config as config
+from trytond.transaction import Transaction
 
 from aiosmtpd.controller import Controller
 
 __all__ = ['free_port', 'Inbox', 'start_smtp_server', 'pdf_text',
-    'pdf_pages']
+    'pdf_pages', 'as_user', 'rolled_back']
 
 
 def free_port():
@@ -73,3 +76,29 @@ def pdf_pages(content):
         input=content, capture_output=True, check=True, timeout=60)
     return int(re.search(
             r'^Pages:\s+(\d+)', result.stdout.decode(), re.M).group(1))
+
+
+@contextmanager
+def as_user(user):
+    """Act as user the way trytond's JSON-RPC dispatcher does: access
+    rights, record rules and the server's guards checked"""
+    transaction = Transaction()
+    with transaction.set_user(user.id), \
+            transaction.set_context(_check_access=True):
+        yield
+
+
+@contextmanager
+def rolled_back():
+    """Undo what the block wrote, as a failed client call is undone: the
+    changes after the savepoint are rolled back and the records read again
+    """
+    transaction = Transaction()
+    cursor = transaction.connection.cursor()
+    cursor.execute('SAVEPOINT mrk_rolled_back')
+    try:
+        yield
+    finally:
+        cursor.execute('ROLLBACK TO SAVEPOINT mrk_rolled_back')
+        transaction.cache.clear()
+        transaction.counter += 1
