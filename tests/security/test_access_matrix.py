@@ -16,6 +16,7 @@ from pathlib import Path
 
 from trytond.model import ModelSQL
 from trytond.model.exceptions import AccessError
+from trytond.modules.mrk_base.exceptions import WorkflowAccessError
 from trytond.modules.mrk_field_jobs.tests.tools import (
     agree_values, make_job, make_party, make_point, make_terminals,
     setup_service)
@@ -254,9 +255,10 @@ class AccessMatrixTestCase(unittest.TestCase):
 
     @with_transaction()
     def test_manager_writes_own_portfolio(self):
-        """A client manager writes the rent terms, points and visits of his
-        portfolio, not his colleague's"""
+        """A client manager writes the rent terms, points and field jobs of
+        his portfolio, not his colleague's"""
         pool = Pool()
+        FieldJob = pool.get('mrk.field_job')
         RentTerm = pool.get('mrk.rent.term')
         Point = pool.get('mrk.point')
         Visit = pool.get('mrk.field_job.visit')
@@ -275,7 +277,12 @@ class AccessMatrixTestCase(unittest.TestCase):
             Point.write([w['point']], {'contact_phone': '+7 900 1'})
             with self.assertRaises(AccessError):
                 Point.write([w['other_point']], {'contact_phone': '+7 9'})
-            Visit.write([visit], {'reason': 'Перенос'})
+            FieldJob.write([w['job']], {'contact_phone': '+7 900 2'})
+            with self.assertRaises(AccessError):
+                FieldJob.write([w['other_job']], {'contact_phone': '+7 9'})
+            # A visit is the history of its job: nobody writes it by hand
+            with self.assertRaises(WorkflowAccessError):
+                Visit.write([visit], {'reason': 'Перенос'})
             with self.assertRaises(AccessError):
                 Visit.write([other_visit], {'reason': 'x'})
             with self.assertRaises(AccessError):
