@@ -1055,6 +1055,13 @@ class Visit(WorkflowGuardMixin, ModelSQL, ModelView):
         cls._guard_parent = 'job'
         cls._deletable_states = set()
 
+    def get_rec_name(self, name):
+        "The job and the day of the visit, as in the job's history"
+        if self.planned_date:
+            return '%s, %s' % (
+                self.job.rec_name, format_date(self.planned_date))
+        return self.job.rec_name
+
 
 class Placement(RelatedRuleMixin, metaclass=PoolMeta):
     __name__ = 'mrk.terminal.placement'
