@@ -18,7 +18,7 @@ import openpyxl
 from trytond import backend
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import create_company, set_company
-from trytond.modules.mrk_rent import legacy
+from trytond.modules.mrk_rent import legacy_parse as parse
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, with_transaction
 from trytond.transaction import Transaction
@@ -179,27 +179,27 @@ class LegacyTestCase(tools.RentTestCase):
         "Amounts, dates and words as people type them"
         for value in ['5 000,00', '5\u00a0000 руб.', 5000, 5000.0, '5000',
                 '5 000 р./мес.', '5.000,00', '5 000,00 ₽']:
-            self.assertEqual(legacy.parse_amount(value), Decimal('5000.00'),
+            self.assertEqual(parse.parse_amount(value), Decimal('5000.00'),
                 msg=repr(value))
         for value in ['01.02.2025', '1.2.25', '01/02/2025', '2025-02-01',
                 '01.02.2025 г.', datetime.datetime(2025, 2, 1, 0, 0),
                 D(2025, 2, 1), 45689]:
-            self.assertEqual(legacy.parse_date(value), D(2025, 2, 1),
+            self.assertEqual(parse.parse_date(value), D(2025, 2, 1),
                 msg=repr(value))
-        self.assertIsNone(legacy.parse_end_date('бессрочно'))
+        self.assertIsNone(parse.parse_end_date('бессрочно'))
         for value, form in [('наличные', 'cash'), ('Нал.', 'cash'),
                 ('безнал', 'transfer'), ('Безналичные', 'transfer'),
                 ('по договору', 'transfer'), ('по счёту', 'invoice'),
                 ('по счету', 'invoice'), ('безнал по счёту', 'invoice')]:
-            self.assertEqual(legacy.parse_payment_form(value), form,
+            self.assertEqual(parse.parse_payment_form(value), form,
                 msg=value)
         for value, basis in [('за договор', 'contract'),
                 ('За терминал', 'terminal'), ('за каждый терминал',
                     'terminal'), (None, None)]:
-            self.assertEqual(legacy.parse_basis(value), basis, msg=value)
+            self.assertEqual(parse.parse_basis(value), basis, msg=value)
         # A section title, a terminal given by its serial number only, the
         # next contract of the same counterparty, a total, a signature
-        table = legacy.read_table(workbook({
+        table = parse.read_table(workbook({
                     1: HEADER,
                     2: ['Москва'],
                     3: ['ООО «Альфа»', 7707083893, None, '1', '01.01.2025',
@@ -209,8 +209,8 @@ class LegacyTestCase(tools.RentTestCase):
                         'ул. Мира, 2', None, None, None, 2000],
                     6: ['Всего по Москве'] + [None] * 9 + [3000],
                     8: ['Ответственный: Смирнова О.'],
-                    }), {k: {legacy.normalize(h)}
-                for k, h in legacy.DEFAULT_HEADERS.items()})
+                    }), {k: {parse.normalize(h)}
+                for k, h in parse.DEFAULT_HEADERS.items()})
         self.assertEqual([(r.row, r['party'], r['inn'], r['number'],
                     r['address'], r['serial'], r['amount'], r.errors)
                 for r in table.rows], [
@@ -222,14 +222,14 @@ class LegacyTestCase(tools.RentTestCase):
                     Decimal('2000.00'), {}),
                 ])
         # A number lost the leading zero of the INN of Bashkortostan
-        self.assertEqual(legacy.parse_inn(274062111), '0274062111')
-        for parse, value in [(legacy.parse_amount, '5,000,00'),
-                (legacy.parse_amount, '-100'),
-                (legacy.parse_date, '31.02.2025'),
-                (legacy.parse_payment_form, 'бартер'),
-                (legacy.parse_inn, '7707083894'), (legacy.parse_kpp, '7736')]:
-            with self.assertRaises(legacy.ParseError, msg=repr(value)):
-                parse(value)
+        self.assertEqual(parse.parse_inn(274062111), '0274062111')
+        for parser, value in [(parse.parse_amount, '5,000,00'),
+                (parse.parse_amount, '-100'),
+                (parse.parse_date, '31.02.2025'),
+                (parse.parse_payment_form, 'бартер'),
+                (parse.parse_inn, '7707083894'), (parse.parse_kpp, '7736')]:
+            with self.assertRaises(parse.ParseError, msg=repr(value)):
+                parser(value)
 
     @with_transaction()
     def test_access(self):
