@@ -132,10 +132,15 @@ def _control(char):
         or char in '\u2028\u2029')
 
 
+# How Excel writes a control character in its XML
+_ESCAPED_CONTROL = re.compile(
+    r'_x00(0[0-8BbCcEeFf]|1[0-9A-Fa-f]|7[Ff])_')
+
+
 def clean(value):
     """The text of a string cell without zero-width characters, refused
     with control characters"""
-    if any(_control(c) for c in value):
+    if any(_control(c) for c in value) or _ESCAPED_CONTROL.search(value):
         raise ParseError('mrk_rent.msg_legacy_control')
     return ''.join(c for c in value if not _invisible(c))
 
@@ -366,22 +371,29 @@ def parse_date(value):
     cleaned = re.sub(r'\s*(г\.?|года)\s*$', '', raw.casefold())
     first = cleaned.split(' ')[0]
     match = _DMY.fullmatch(first)
-    try:
-        if match:
-            day, sep, month, year = match.groups()
-            if len(year) == 2:
-                if sep != '.':
-                    raise ParseError('mrk_rent.msg_legacy_date', value=raw)
-                year = int(year)
-                year += 2000 if year < TWO_DIGIT_PIVOT else 1900
-            date = datetime.date(int(year), int(month), int(day))
-            return _in_range(date, raw)
+    date = None
+    if match:
+        day, sep, month, year = match.groups()
+        if len(year) == 2:
+            if sep != '.':
+                raise ParseError('mrk_rent.msg_legacy_date', value=raw)
+            year = int(year)
+            year += 2000 if year < TWO_DIGIT_PIVOT else 1900
+        values = (int(year), int(month), int(day))
+    else:
         match = _YMD.fullmatch(first)
-        if match:
-            date = datetime.date(*(int(g) for g in match.groups()))
-            return _in_range(date, raw)
-    except ValueError:
-        pass
+        values = tuple(int(g) for g in match.groups()) if match else None
+    if values:
+        try:
+            date = datetime.date(*values)
+        except ValueError:
+            pass
+        if date is None and 1 <= values[1] <= 12 and 1 <= values[2] <= 31 \
+                and not YEAR_MIN <= values[0] <= YEAR_MAX:
+            raise ParseError('mrk_rent.msg_legacy_year', value=raw,
+                min=YEAR_MIN, max=YEAR_MAX)
+    if date is not None:
+        return _in_range(date, raw)
     raise ParseError('mrk_rent.msg_legacy_date', value=raw)
 
 
