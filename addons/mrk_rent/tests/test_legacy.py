@@ -1,8 +1,10 @@
 """The legacy rent table (5.1): a messy Excel file imports with exact terms,
 placements and dues; a second import changes nothing; a broken file lists
 every error by row and column and leaves the database as it was; a dry run
-writes nothing and reports what the import does; the command line imports
-into a database file; the Excel export reads back unchanged."""
+writes nothing and reports what the import does; the wizard works as the
+web client calls it; malformed files never write part of themselves; the
+command line imports into a database file; the Excel export reads back
+unchanged."""
 import datetime
 import io
 import os
@@ -133,6 +135,14 @@ def broken_file():
             7: common + ['Е-5', '01.02.2025', None, 'ул. Новая, 2', 'SN-E1',
                 '01.03.2025', None, 1000],
             })
+
+
+def _exists(pool, name):
+    try:
+        pool.get(name)
+    except KeyError:
+        return False
+    return True
 
 
 def read_xlsx(content):
@@ -616,3 +626,115 @@ class LegacyTestCase(tools.RentTestCase):
             self.assertIn('Г-5', done.stdout)
             self.assertEqual(connection.execute(count).fetchone(), (4,))
             connection.close()
+
+    def rpc(self, Import, method, *args):
+        """Call the wizard as trytond's JSON-RPC dispatcher does: the
+        arguments converted by its RPC, _check_access in the context when
+        the RPC asks for it, the transaction's timestamp from the client
+        (none here)"""
+        rpc = Import.__rpc__[method]
+        args, kwargs, context, timestamp = rpc.convert(
+            Import, *args, dict(Transaction().context))
+        transaction = Transaction()
+        with transaction.set_context(context):
+            transaction.timestamp = timestamp
+            return getattr(Import, method)(*args, **kwargs)
+
+    @with_transaction()
+    def test_wizard_over_rpc(self):
+        """The office administrator imports through the web client (5.1):
+        the wizard runs as the RPC runs it, a dry run first, then the
+        import"""
+        pool = Pool()
+        Import = pool.get('mrk.rent.import', type='wizard')
+        company, people = setup_rent()
+        before = self.counts()
+        with Transaction().set_user(people['office'].id), \
+                Transaction().set_context(company=company.id,
+                    language='en'):
+            session_id, _, _ = self.rpc(Import, 'create')
+            data = {'start': {'file': messy_file(),
+                    'filename': 'аренда.xlsx', 'dry_run': True}}
+            result = self.rpc(Import, 'execute', session_id, data, 'run')
+            values = result['view']['defaults']
+            self.assertTrue(values['can_import'])
+            self.assertIsNone(values['errors'])
+            self.assertEqual(self.counts(), before)
+            result = self.rpc(Import, 'execute', session_id, {}, 'import_')
+            values = result['view']['defaults']
+            self.assertIn('Import of аренда.xlsx done.', values['report'])
+            # A broken file: the errors, nothing written
+            after = self.counts()
+            session_id, _, _ = self.rpc(Import, 'create')
+            data = {'start': {'file': broken_file(),
+                    'filename': 'broken.xlsx', 'dry_run': False}}
+            result = self.rpc(Import, 'execute', session_id, data, 'run')
+            values = result['view']['defaults']
+            self.assertFalse(values['can_import'])
+            self.assertIn('Row 3, column "ИНН"', values['errors'])
+            self.assertEqual(self.counts(), after)
+        self.assertEqual(len(self.contract('Г-5').rent_terms), 2)
+        self.assertNotEqual(after, before)
+
+    @with_transaction()
+    def test_number_with_two_inn(self):
+        "A contract number given with two INN is refused naming both rows"
+        company = create_company()
+        before = self.counts()
+        content = workbook({
+                1: HEADER,
+                2: ['ООО «Альфа»', '7707083893', None, 'К-1', '01.01.2025',
+                    None, 'ул. Мира, 1', None, None, None, 1000],
+                3: ['АО «Бета»', '7702070139', None, 'К-1', '01.01.2025',
+                    None, 'ул. Мира, 2', None, None, None, 1000],
+                })
+        with set_company(company):
+            result = self.run_import(content)
+        self.assertEqual([(e.row, e.column) for e in result.errors],
+            [(3, 'ИНН')])
+        self.assertIn('row 2', result.errors[0].message)
+        self.assertIn('7707083893', result.errors[0].message)
+        self.assertEqual(self.counts(), before)
+
+    @with_transaction()
+    def test_fuzz(self):
+        """Malformed spreadsheets through the whole import: never an error
+        other than the module's own, nothing written for a refused file,
+        every error of a cell named by row and column"""
+        from trytond.modules.mrk_rent import legacy_parse as parse
+        from trytond.modules.mrk_rent.exceptions import LegacyImportError
+
+        from .legacy_fuzz import malformed
+        pool = Pool()
+        company = create_company()
+        models = MODELS + ['party.identifier', 'party.address',
+            'party.contact_mechanism', 'mrk.contract.amendment']
+        models = [m for m in models if _exists(pool, m)]
+
+        def counts():
+            return {m: pool.get(m).search([], count=True) for m in models}
+        before = counts()
+        refused = 0
+        for seed in range(1000, 1060):
+            kind, content = malformed(seed)
+            with set_company(company):
+                try:
+                    result = self.run_import(content,
+                        filename='fuzz-%s.xlsx' % seed)
+                except LegacyImportError:
+                    Transaction().rollback()
+                    result = None
+            if result is None or result.errors:
+                refused += 1
+                self.assertEqual(counts(), before, msg='seed %s' % seed)
+            else:
+                before = counts()
+            for error in (result.errors if result else []):
+                if error.row is None:
+                    self.assertEqual(len(result.errors), 1,
+                        msg='seed %s' % seed)
+                else:
+                    self.assertIn(error.column,
+                        parse.DEFAULT_HEADERS.values(),
+                        msg='seed %s' % seed)
+        self.assertGreater(refused, 40)
