@@ -46,6 +46,8 @@ STATUSES = ['created', 'updated', 'unchanged']
 _RANK = {s: i for i, s in enumerate(reversed(STATUSES))}
 ONE_DAY = datetime.timedelta(days=1)
 SLICE = 500
+# Records created or written per call
+BATCH = 250
 
 
 def limits():
@@ -302,14 +304,16 @@ class LegacyImport:
         plans = self.check(groups)
         if self.result.errors or self.dry_run:
             return
+        # Translated beforehand: a failed statement leaves the transaction
+        # unusable until it is rolled back
+        failed = gettext('mrk_rent.msg_legacy_write_failed', error='')
         try:
             self.write(plans)
         except UserError as exception:
-            # The check missed a rule of a model: the request is rolled
-            # back as a whole
-            raise LegacyImportError(gettext(
-                    'mrk_rent.msg_legacy_write_failed',
-                    error=exception.message)) from exception
+            # The check missed a rule of a model (or another import ran at
+            # the same time): the request is rolled back as a whole
+            raise LegacyImportError(
+                failed + exception.message) from exception
 
     # -- Checking: look up, plan, collect errors --------------------------
 
@@ -788,11 +792,11 @@ class LegacyImport:
                         'number', 'party', 'date', 'start_date', 'end_date',
                         'rent_amount', 'notes']})
         self.write_terms(plans)
-        to_activate = Contract.browse(
-            [p.record.id for p in plans if p.activate])
-        if to_activate:
-            Contract.activate(to_activate)
-            expired = [c for c in Contract.browse(to_activate)
+        for sub in grouped_slice(
+                [p.record.id for p in plans if p.activate], BATCH):
+            contracts = Contract.browse(list(sub))
+            Contract.activate(contracts)
+            expired = [c for c in Contract.browse(contracts)
                 if c.state == 'active' and c.end_date < self.today]
             if expired:
                 Contract.expire(expired)
@@ -895,8 +899,11 @@ class LegacyImport:
                 keys.append(plan.record.id)
             if not vlist:
                 break
-            for key, term in zip(keys, RentTerm.create(vlist)):
-                previous[key] = term.id
+            for sub in grouped_slice(list(zip(keys, vlist)), BATCH):
+                sub = list(sub)
+                terms_ = RentTerm.create([v for _, v in sub])
+                for (key, _), term in zip(sub, terms_):
+                    previous[key] = term.id
             wave += 1
 
     def terminal_model(self):
@@ -916,22 +923,23 @@ class LegacyImport:
 
 
 def _create(Model, planned, values):
-    "Create the planned records in one call, their ids set"
-    if not planned:
-        return
-    records = Model.create([values(p) for p in planned])
-    for plan, record in zip(planned, records):
-        plan.id = record.id
+    """Create the planned records, their ids set: one call per slice of
+    ``BATCH`` (a record browsed among n costs O(n) in trytond)"""
+    for sub in grouped_slice(planned, BATCH):
+        sub = list(sub)
+        records = Model.create([values(p) for p in sub])
+        for plan, record in zip(sub, records):
+            plan.id = record.id
 
 
 def _write(Model, planned, values=None):
-    "Write the changes of the planned records in one call"
-    args = []
-    for plan in planned:
-        if plan.changes:
+    "Write the changes of the planned records, one call per slice"
+    planned = [p for p in planned if p.changes]
+    for sub in grouped_slice(planned, BATCH):
+        args = []
+        for plan in sub:
             changes = values(plan) if values else dict(plan.changes)
             args.extend([[Model(plan.id)], changes])
-    if args:
         Model.write(*args)
 
 

@@ -32,12 +32,10 @@ columns (``Limits``); empty rows are skipped as they come and never kept.
 import datetime
 import io
 import re
-import unicodedata
 import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from xml.etree.ElementTree import iterparse
 
 from trytond.modules.mrk_contracts import requisites
 from trytond.modules.mrk_contracts.amount import format_date
@@ -121,28 +119,28 @@ class ParseError(ValueError):
 _SPACES = re.compile(r'[\s\u00a0\u202f\u2007\u2009]+')
 
 
-def _invisible(char):
-    "Zero-width and format characters (ZWSP, ZWJ, BOM, soft hyphen…)"
-    return unicodedata.category(char) == 'Cf'
-
-
-def _control(char):
-    "Control characters other than tab and line breaks"
-    return (unicodedata.category(char) == 'Cc' and char not in '\t\n\r'
-        or char in '\u2028\u2029')
-
-
-# How Excel writes a control character in its XML
-_ESCAPED_CONTROL = re.compile(
-    r'_x00(0[0-8BbCcEeFf]|1[0-9A-Fa-f]|7[Ff])_')
+# Zero-width and format characters (Unicode category Cf: soft hyphen,
+# ZWSP, ZWJ, LRM/RLM, bidi controls, BOM…) and control characters other
+# than tab and line breaks; Excel writes a control character as _xHHHH_
+_RANGES_CF = [(0xad, 0xad), (0x600, 0x605), (0x61c, 0x61c), (0x6dd, 0x6dd),
+    (0x70f, 0x70f), (0x890, 0x891), (0x8e2, 0x8e2), (0x180e, 0x180e),
+    (0x200b, 0x200f), (0x202a, 0x202e), (0x2060, 0x2064), (0x2066, 0x206f),
+    (0xfeff, 0xfeff), (0xfff9, 0xfffb), (0x110bd, 0x110bd),
+    (0x110cd, 0x110cd), (0x13430, 0x13438), (0x1bca0, 0x1bca3),
+    (0x1d173, 0x1d17a), (0xe0001, 0xe0001), (0xe0020, 0xe007f)]
+_INVISIBLE = re.compile('[%s]' % ''.join(
+        '%s-%s' % (re.escape(chr(a)), re.escape(chr(b)))
+        for a, b in _RANGES_CF))
+_CONTROL = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]'
+    '|_x00(0[0-8BbCcEeFf]|1[0-9A-Fa-f]|7[Ff])_')
 
 
 def clean(value):
     """The text of a string cell without zero-width characters, refused
     with control characters"""
-    if any(_control(c) for c in value) or _ESCAPED_CONTROL.search(value):
+    if _CONTROL.search(value):
         raise ParseError('mrk_rent.msg_legacy_control')
-    return ''.join(c for c in value if not _invisible(c))
+    return _INVISIBLE.sub('', value)
 
 
 def normalize(value):
@@ -150,8 +148,7 @@ def normalize(value):
     ones or none) nor invisible characters."""
     if value is None:
         return ''
-    value = ''.join(c for c in str(value)
-        if not _invisible(c) and not _control(c))
+    value = _CONTROL.sub('', _INVISIBLE.sub('', str(value)))
     return _SPACES.sub('', value).casefold().replace('ё', 'е')
 
 
@@ -535,31 +532,37 @@ def _ref(coordinate):
     return int(row), col
 
 
+_MERGE = re.compile(
+    rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]{1,3}\d+):([A-Z]{1,3}\d+)"')
+
+
 def _merged_ranges(sheet, limits):
     """The merged ranges of a read-only sheet ((min_row, min_col, max_row,
-    max_col)), read from its XML without keeping its rows"""
+    max_col)), found in its XML by a scan of its bytes (they follow the
+    rows), without parsing the rows"""
     get_source = getattr(sheet, '_get_source', None)
     if get_source is None:
         return []
     ranges = []
+    tail = b''
     with get_source() as source:
-        for _, element in iterparse(source):
-            tag = element.tag.rsplit('}', 1)[-1]
-            if tag == 'mergeCell':
-                ref = element.get('ref', '')
-                if ':' in ref:
-                    first, last = ref.split(':', 1)
-                    if _CELL_REF.fullmatch(first) \
-                            and _CELL_REF.fullmatch(last):
-                        min_row, min_col = _ref(first)
-                        max_row, max_col = _ref(last)
-                        if min_col <= limits.max_columns \
-                                and min_row <= limits.max_rows:
-                            ranges.append((min_row, min_col,
-                                    min(max_row, limits.max_rows),
-                                    min(max_col, limits.max_columns)))
-            if tag in {'row', 'c', 'v', 'f', 'is', 't', 'mergeCell'}:
-                element.clear()
+        while True:
+            chunk = source.read(1 << 20)
+            if not chunk:
+                break
+            data = tail + chunk
+            end = 0
+            for match in _MERGE.finditer(data):
+                first, last = (m.decode() for m in match.groups())
+                min_row, min_col = _ref(first)
+                max_row, max_col = _ref(last)
+                if min_col <= limits.max_columns \
+                        and min_row <= limits.max_rows:
+                    ranges.append((min_row, min_col,
+                            min(max_row, limits.max_rows),
+                            min(max_col, limits.max_columns)))
+                end = match.end()
+            tail = data[max(end, len(data) - 200):]
     return ranges
 
 
