@@ -348,7 +348,8 @@ class LegacyImport:
         return plans
 
     def load(self, groups):
-        "Read every existing record the file may name, per kind"
+        """Read every existing record the file may name, per kind: one
+        query per slice of keys, plain values (``search_read``)"""
         pool = Pool()
         Party = pool.get('party.party')
         Contract = pool.get('mrk.contract')
@@ -358,119 +359,138 @@ class LegacyImport:
         Placement = pool.get('mrk.terminal.placement')
         rows = [r for g in groups for r in g.rows]
 
+        def read(Model, domain, names, slice_=SLICE, order=None, key=None):
+            "Records of domain with key in values, by slices"
+            field, values = key
+            for sub in grouped_slice(sorted(values), slice_):
+                yield from Model.search_read(
+                    domain + [(field, 'in', list(sub))],
+                    order=order or [('id', 'ASC')], fields_names=names)
+
         # Counterparties by INN, else by name
         inns = {g.head['inn'] for g in groups if g.head['inn']}
         names = {g.head['party'] for g in groups if not g.head['inn']}
         self.parties_by_inn = defaultdict(list)
         self.parties_by_name = {}
-        for sub in grouped_slice(sorted(inns), SLICE):
-            for party in Party.search([('inn', 'in', list(sub))],
-                    order=[('id', 'ASC')]):
-                self.parties_by_inn[party.inn].append(Planned(
-                        party.id, name=party.name, inn=party.inn,
-                        kpp=party.kpp))
+        for party in read(Party, [], ['id', 'name', 'inn', 'kpp'],
+                key=('inn', inns)):
+            self.parties_by_inn[party['inn']].append(Planned(
+                    party['id'], name=party['name'], inn=party['inn'],
+                    kpp=party['kpp']))
         for sub in grouped_slice(sorted(names), 100):
             domain = ['OR'] + [('name', 'ilike', _like(n)) for n in sub]
-            for party in Party.search(domain, order=[('id', 'ASC')]):
+            for party in Party.search_read(domain, order=[('id', 'ASC')],
+                    fields_names=['id', 'name', 'inn', 'kpp']):
                 self.parties_by_name.setdefault(
-                    party.name.casefold(), Planned(party.id,
-                        name=party.name, inn=party.inn, kpp=party.kpp))
+                    party['name'].casefold(), Planned(party['id'],
+                        name=party['name'], inn=party['inn'],
+                        kpp=party['kpp']))
         party_ids = {p.id for v in self.parties_by_inn.values() for p in v}
         party_ids |= {p.id for p in self.parties_by_name.values()}
 
         # Contracts by number and counterparty, with their rent terms
         numbers = {g.head['number'] for g in groups}
         self.contracts = {}
-        for sub in grouped_slice(sorted(numbers), SLICE):
-            for contract in Contract.search([
-                        ('number', 'in', list(sub)),
+        if party_ids:
+            for contract in read(Contract, [
                         ('party', 'in', list(party_ids)),
                         ('state', '!=', 'cancelled'),
-                        ], order=[('id', 'ASC')]):
+                        ], ['id', 'number', 'party', 'state', 'kind',
+                        'start_date', 'end_date'], key=('number', numbers)):
                 self.contracts.setdefault(
-                    (contract.number, contract.party.id), Planned(
-                        contract.id, state=contract.state,
-                        kind=contract.kind,
-                        start_date=contract.start_date,
-                        end_date=contract.end_date,
-                        rec_name=contract.rec_name))
-        contract_ids = [c.id for c in self.contracts.values()]
+                    (contract['number'], contract['party']), Planned(
+                        contract['id'], number=contract['number'],
+                        state=contract['state'], kind=contract['kind'],
+                        start_date=contract['start_date'],
+                        end_date=contract['end_date']))
         self.terms = defaultdict(list)
-        for sub in grouped_slice(contract_ids, SLICE):
-            for term in RentTerm.search([('contract', 'in', list(sub))],
-                    order=[('valid_from', 'ASC'), ('id', 'ASC')]):
-                self.terms[term.contract.id].append(Planned(
-                        term.id, amount=term.amount, basis=term.basis,
-                        payment_form=term.payment_form,
-                        valid_from=term.valid_from, valid_to=term.valid_to,
-                        scoped=bool(term.point or term.terminal)))
+        for term in read(RentTerm, [], ['id', 'contract', 'amount',
+                    'basis', 'payment_form', 'valid_from', 'valid_to',
+                    'point', 'terminal'],
+                order=[('valid_from', 'ASC'), ('id', 'ASC')],
+                key=('contract', [c.id for c in self.contracts.values()])):
+            self.terms[term['contract']].append(Planned(
+                    term['id'], amount=term['amount'], basis=term['basis'],
+                    payment_form=term['payment_form'],
+                    valid_from=term['valid_from'],
+                    valid_to=term['valid_to'],
+                    scoped=bool(term['point'] or term['terminal'])))
 
         # Points by counterparty
         self.points = defaultdict(list)
-        for sub in grouped_slice(sorted(party_ids), SLICE):
-            for point in Point.search([('party', 'in', list(sub))],
-                    order=[('id', 'ASC')]):
-                self.points[point.party.id].append(Planned(
-                        point.id, names={parse.normalize(point.address),
-                            parse.normalize(point.full_address)},
-                        contract=point.contract.id if point.contract
-                        else None, rec_name=point.rec_name))
+        for point in read(Point, [], ['id', 'party', 'name', 'address',
+                    'city', 'contract'], key=('party', party_ids)):
+            full_address = ', '.join(filter(None, [
+                        (point['city'] or '').strip(),
+                        (point['address'] or '').strip()]))
+            self.points[point['party']].append(Planned(
+                    point['id'], names={parse.normalize(point['address']),
+                        parse.normalize(full_address)},
+                    contract=point['contract'],
+                    rec_name='%s (%s)' % (point['name'], full_address)))
 
         # Terminals by serial number, and their placements
         serials = {r['serial'] for r in rows if r['serial']}
         self.terminals = {}
         with Transaction().set_context(active_test=False):
-            for sub in grouped_slice(sorted(serials), SLICE):
-                for terminal in Terminal.search([
-                            ('serial_number', 'in', list(sub))]):
-                    self.terminals[terminal.serial_number] = Planned(
-                        terminal.id, state=terminal.state,
-                        state_string=terminal.state_string,
-                        rec_name=terminal.rec_name)
+            for terminal in read(Terminal, [], ['id', 'serial_number',
+                        'state'], key=('serial_number', serials)):
+                self.terminals[terminal['serial_number']] = Planned(
+                    terminal['id'], state=terminal['state'],
+                    rec_name=terminal['serial_number'])
         self.placements = defaultdict(list)
-        terminal_ids = [t.id for t in self.terminals.values()]
-        for sub in grouped_slice(terminal_ids, SLICE):
-            for placement in Placement.search([
-                        ('terminal', 'in', list(sub))],
-                    order=[('installed_on', 'ASC'), ('id', 'ASC')]):
-                self.placements[placement.terminal.id].append(Planned(
-                        placement.id, point=placement.point.id,
-                        installed_on=placement.installed_on,
-                        removed_on=placement.removed_on,
-                        point_name=placement.point.rec_name))
+        for placement in read(Placement, [], ['id', 'terminal', 'point',
+                    'installed_on', 'removed_on'],
+                order=[('installed_on', 'ASC'), ('id', 'ASC')],
+                key=('terminal', [t.id for t in self.terminals.values()])):
+            self.placements[placement['terminal']].append(Planned(
+                    placement['id'], point=placement['point'],
+                    installed_on=placement['installed_on'],
+                    removed_on=placement['removed_on']))
 
         # Routes by name, and the stops of their points
         self.routes = {}
         self.stops = defaultdict(list)  # point key: [(route, stop)]
         if self.Route:
+            def planned_route(route):
+                return self.routes.setdefault(route['name'], Planned(
+                        route['id'], name=route['name'],
+                        active=route['active'], rec_name=route['name'],
+                        sequence=0))
             route_names = {r['route'] for r in rows if r['route']}
+            route_fields = ['id', 'name', 'active']
             with Transaction().set_context(active_test=False):
-                for sub in grouped_slice(sorted(route_names), SLICE):
-                    for route in self.Route.search([
-                                ('name', 'in', list(sub))],
-                            order=[('id', 'ASC')]):
-                        self.routes.setdefault(route.name, Planned(
-                                route.id, active=route.active,
-                                rec_name=route.rec_name, sequence=0))
-            point_ids = [p.id for v in self.points.values() for p in v]
-            for sub in grouped_slice(point_ids, SLICE):
-                for stop in self.Stop.search([
-                            ('point', 'in', list(sub))],
-                        order=[('id', 'ASC')]):
-                    route = stop.route
-                    planned = self.routes.setdefault(route.name, Planned(
-                            route.id, active=route.active,
-                            rec_name=route.rec_name, sequence=0))
-                    self.stops[stop.point.id].append(
-                        (planned, Planned(stop.id)))
-            route_ids = [r.id for r in self.routes.values()]
-            for sub in grouped_slice(route_ids, SLICE):
-                for stop in self.Stop.search([('route', 'in', list(sub))]):
-                    route = self.routes[stop.route.name]
-                    route.values['sequence'] = max(
-                        route['sequence'], stop.sequence or 0)
+                for route in read(self.Route, [], route_fields,
+                        key=('name', route_names)):
+                    planned_route(route)
+                point_ids = [p.id for v in self.points.values() for p in v]
+                for stop in read(self.Stop, [], ['id', 'point', 'route',
+                            'route.name', 'route.active'],
+                        key=('point', point_ids)):
+                    route = planned_route({'id': stop['route'],
+                            'name': stop['route.']['name'],
+                            'active': stop['route.']['active']})
+                    self.stops[stop['point']].append(
+                        (route, Planned(stop['id'])))
+                for stop in read(self.Stop, [], ['route', 'sequence'],
+                        key=('route', [r.id for r in self.routes.values()])):
+                    for route in self.routes.values():
+                        if route.id == stop['route']:
+                            route.values['sequence'] = max(
+                                route['sequence'], stop['sequence'] or 0)
         self.new_parties = []
-        self.model = None
+
+    def terminal_name(self, terminal):
+        "The name of the terminal in a message"
+        if terminal.new:
+            return terminal['serial_number']
+        return Pool().get('mrk.terminal')(terminal.id).rec_name
+
+    def point_name(self, point):
+        "The name of the point (a planned one or an id) in a message"
+        if isinstance(point, Planned):
+            return point['rec_name']
+        return Pool().get('mrk.point')(point).rec_name
 
     def plan_party(self, row):
         """The counterparty by INN and KPP, else by INN (its missing KPP is
@@ -527,7 +547,7 @@ class LegacyImport:
                 if contract['kind'] != 'standard':
                     self.add_error(row, 'number',
                         'mrk_contracts.msg_contract_needs_approval',
-                        contract=contract['rec_name'])
+                        contract=_contract_name(contract))
                     return None
                 return ContractPlan(group, party, contract, 'updated', True)
             return ContractPlan(group, party, contract, 'unchanged', False)
@@ -674,7 +694,7 @@ class LegacyImport:
         if terminal is not None:
             return terminal, 'unchanged'
         terminal = self.terminals[row['serial']] = Planned(
-            serial_number=row['serial'], rec_name=row['serial'])
+            serial_number=row['serial'])
         return terminal, 'created'
 
     def plan_placement(self, plan, row, terminal, point):
@@ -699,23 +719,23 @@ class LegacyImport:
                     return placement, 'updated'
                 self.add_error(row, 'removed_on',
                     'mrk_rent.msg_legacy_removed_differs',
-                    terminal=terminal['rec_name'],
+                    terminal=self.terminal_name(terminal),
                     point=point['rec_name'],
                     installed=format_date(installed_on),
                     removed=format_date(placement['removed_on']))
                 return None, None
         if terminal['state'] in {'repair', 'written_off'}:
+            record = Pool().get('mrk.terminal')(terminal.id)
             self.add_error(row, 'serial',
                 'mrk_terminals.msg_terminal_not_available',
-                terminal=terminal['rec_name'],
-                state=terminal['state_string'])
+                terminal=record.rec_name, state=record.state_string)
             return None, None
         if self.overlaps(row, terminal, point, installed_on, removed_on,
                 placements):
             return None, None
         placement = Planned(terminal=terminal, point=point,
             contract=plan.record, installed_on=installed_on,
-            removed_on=removed_on, point_name=point['rec_name'])
+            removed_on=removed_on)
         placements.append(placement)
         return placement, 'created'
 
@@ -731,10 +751,10 @@ class LegacyImport:
                         or other['installed_on'] < removed_on)):
                 self.add_error(row, 'serial',
                     'mrk_terminals.msg_placement_overlap',
-                    terminal=terminal['rec_name'],
+                    terminal=self.terminal_name(terminal),
                     point=point['rec_name'],
                     installed_on=format_date(installed_on),
-                    other_point=other['point_name'],
+                    other_point=self.point_name(other['point']),
                     other_from=format_date(other['installed_on']),
                     other_to=(format_date(other_removed)
                         or gettext('mrk_terminals.msg_until_now')))
@@ -949,7 +969,9 @@ def _key(value):
 
 
 def _contract_name(contract):
-    return contract['rec_name'] or contract['number']
+    if contract.new:
+        return contract['number']
+    return Pool().get('mrk.contract')(contract.id).rec_name
 
 
 def _like(value):
