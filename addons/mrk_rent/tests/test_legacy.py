@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
-from sql import Literal, Table
+from sql import Table
 from sql.aggregate import Count
 
 from trytond import backend
@@ -713,7 +713,8 @@ class LegacyTestCase(tools.RentTestCase):
         def counts():
             result = {}
             for table in tables:
-                cursor.execute(*Table(table).select(Count(Literal('*'))))
+                sql_table = Table(table)
+                cursor.execute(*sql_table.select(Count(sql_table.id)))
                 result[table], = cursor.fetchone()
             return result
         before = counts()
