@@ -10,10 +10,13 @@ sqlite:///relative/path/name.sqlite, sqlite:////absolute/path/name.sqlite
 or postgresql://user@127.0.0.1:5432/name.
 
 The file is read with the column headers configured in the database
-(Configuration / Legacy Table Columns). The report is printed: what the
-import did (or, with --dry-run, would do) on each row, or every error by
-row and column. The import is all or nothing: with an error nothing is
-written and the exit code is 1.
+(Configuration / Legacy Table Columns) and within the limits of the
+[mrk_rent] section of the configuration (legacy_max_bytes,
+legacy_max_unpacked, legacy_max_rows, legacy_max_columns). The whole file is
+checked first; the report is printed: what the import did (or, with
+--dry-run, would do) on each row, or every error by row and column. The
+import is all or nothing: with an error nothing is written and the exit
+code is 1.
 """
 import argparse
 import os
@@ -53,6 +56,7 @@ def database(value):
 
 def run(name, content, filename, dry_run, login, company_name):
     "Import in a transaction of its own; returns the import's result"
+    from trytond.exceptions import UserError
     from trytond.pool import Pool
     from trytond.transaction import Transaction
 
@@ -81,8 +85,13 @@ def run(name, content, filename, dry_run, login, company_name):
         with transaction.set_user(user.id), \
                 transaction.set_context(context):
             Import = pool.get('mrk.rent.import', type='wizard')
-            result = Import.import_file(
-                content, dry_run=dry_run, filename=filename)
+            try:
+                result = Import.import_file(
+                    content, dry_run=dry_run, filename=filename)
+            except UserError as exception:
+                # Raised while writing: the transaction is rolled back
+                transaction.rollback()
+                return None, exception.message
             report = result.format()
         if result.written:
             transaction.commit()
@@ -122,7 +131,7 @@ def main(argv=None):
     result, report = run(name, path.read_bytes(), path.name,
         options.dry_run, options.user, options.company)
     print(report)
-    return 0 if result.ok else 1
+    return 0 if result is not None and result.ok else 1
 
 
 if __name__ == '__main__':

@@ -1,8 +1,10 @@
 """The legacy rent table (5.1): a messy Excel file imports with exact terms,
 placements and dues; a second import changes nothing; a broken file lists
 every error by row and column and leaves the database as it was; a dry run
-writes nothing and reports what the import does; the command line imports
-into a database file; the Excel export reads back unchanged."""
+writes nothing and reports what the import does; the wizard works as the
+web client calls it; malformed files never write part of themselves; the
+command line imports into a database file; the Excel export reads back
+unchanged."""
 import datetime
 import io
 import os
@@ -14,11 +16,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+from sql import Table
+from sql.aggregate import Count
 
 from trytond import backend
+from trytond.model import ModelSQL
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import create_company, set_company
-from trytond.modules.mrk_rent import legacy
+from trytond.modules.mrk_rent import legacy_parse as parse
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, with_transaction
 from trytond.transaction import Transaction
@@ -179,27 +184,27 @@ class LegacyTestCase(tools.RentTestCase):
         "Amounts, dates and words as people type them"
         for value in ['5 000,00', '5\u00a0000 руб.', 5000, 5000.0, '5000',
                 '5 000 р./мес.', '5.000,00', '5 000,00 ₽']:
-            self.assertEqual(legacy.parse_amount(value), Decimal('5000.00'),
+            self.assertEqual(parse.parse_amount(value), Decimal('5000.00'),
                 msg=repr(value))
         for value in ['01.02.2025', '1.2.25', '01/02/2025', '2025-02-01',
                 '01.02.2025 г.', datetime.datetime(2025, 2, 1, 0, 0),
                 D(2025, 2, 1), 45689]:
-            self.assertEqual(legacy.parse_date(value), D(2025, 2, 1),
+            self.assertEqual(parse.parse_date(value), D(2025, 2, 1),
                 msg=repr(value))
-        self.assertIsNone(legacy.parse_end_date('бессрочно'))
+        self.assertIsNone(parse.parse_end_date('бессрочно'))
         for value, form in [('наличные', 'cash'), ('Нал.', 'cash'),
                 ('безнал', 'transfer'), ('Безналичные', 'transfer'),
                 ('по договору', 'transfer'), ('по счёту', 'invoice'),
                 ('по счету', 'invoice'), ('безнал по счёту', 'invoice')]:
-            self.assertEqual(legacy.parse_payment_form(value), form,
+            self.assertEqual(parse.parse_payment_form(value), form,
                 msg=value)
         for value, basis in [('за договор', 'contract'),
                 ('За терминал', 'terminal'), ('за каждый терминал',
                     'terminal'), (None, None)]:
-            self.assertEqual(legacy.parse_basis(value), basis, msg=value)
+            self.assertEqual(parse.parse_basis(value), basis, msg=value)
         # A section title, a terminal given by its serial number only, the
         # next contract of the same counterparty, a total, a signature
-        table = legacy.read_table(workbook({
+        table = parse.read_table(workbook({
                     1: HEADER,
                     2: ['Москва'],
                     3: ['ООО «Альфа»', 7707083893, None, '1', '01.01.2025',
@@ -209,8 +214,8 @@ class LegacyTestCase(tools.RentTestCase):
                         'ул. Мира, 2', None, None, None, 2000],
                     6: ['Всего по Москве'] + [None] * 9 + [3000],
                     8: ['Ответственный: Смирнова О.'],
-                    }), {k: {legacy.normalize(h)}
-                for k, h in legacy.DEFAULT_HEADERS.items()})
+                    }), {k: {parse.normalize(h)}
+                for k, h in parse.DEFAULT_HEADERS.items()})
         self.assertEqual([(r.row, r['party'], r['inn'], r['number'],
                     r['address'], r['serial'], r['amount'], r.errors)
                 for r in table.rows], [
@@ -222,14 +227,14 @@ class LegacyTestCase(tools.RentTestCase):
                     Decimal('2000.00'), {}),
                 ])
         # A number lost the leading zero of the INN of Bashkortostan
-        self.assertEqual(legacy.parse_inn(274062111), '0274062111')
-        for parse, value in [(legacy.parse_amount, '5,000,00'),
-                (legacy.parse_amount, '-100'),
-                (legacy.parse_date, '31.02.2025'),
-                (legacy.parse_payment_form, 'бартер'),
-                (legacy.parse_inn, '7707083894'), (legacy.parse_kpp, '7736')]:
-            with self.assertRaises(legacy.ParseError, msg=repr(value)):
-                parse(value)
+        self.assertEqual(parse.parse_inn(274062111), '0274062111')
+        for parser, value in [(parse.parse_amount, '5,000,00'),
+                (parse.parse_amount, '-100'),
+                (parse.parse_date, '31.02.2025'),
+                (parse.parse_payment_form, 'бартер'),
+                (parse.parse_inn, '7707083894'), (parse.parse_kpp, '7736')]:
+            with self.assertRaises(parse.ParseError, msg=repr(value)):
+                parser(value)
 
     @with_transaction()
     def test_access(self):
@@ -616,3 +621,124 @@ class LegacyTestCase(tools.RentTestCase):
             self.assertIn('Г-5', done.stdout)
             self.assertEqual(connection.execute(count).fetchone(), (4,))
             connection.close()
+
+    def rpc(self, Import, method, *args):
+        """Call the wizard as trytond's JSON-RPC dispatcher does: the
+        arguments converted by its RPC, _check_access in the context when
+        the RPC asks for it, the transaction's timestamp from the client
+        (none here)"""
+        rpc = Import.__rpc__[method]
+        args, kwargs, context, timestamp = rpc.convert(
+            Import, *args, dict(Transaction().context))
+        transaction = Transaction()
+        with transaction.set_context(context):
+            transaction.timestamp = timestamp
+            return getattr(Import, method)(*args, **kwargs)
+
+    @with_transaction()
+    def test_wizard_over_rpc(self):
+        """The office administrator imports through the web client (5.1):
+        the wizard runs as the RPC runs it, a dry run first, then the
+        import"""
+        pool = Pool()
+        Import = pool.get('mrk.rent.import', type='wizard')
+        company, people = setup_rent()
+        before = self.counts()
+        with Transaction().set_user(people['office'].id), \
+                Transaction().set_context(company=company.id,
+                    language='en'):
+            session_id, _, _ = self.rpc(Import, 'create')
+            data = {'start': {'file': messy_file(),
+                    'filename': 'аренда.xlsx', 'dry_run': True}}
+            result = self.rpc(Import, 'execute', session_id, data, 'run')
+            values = result['view']['defaults']
+            self.assertTrue(values['can_import'])
+            self.assertIsNone(values['errors'])
+            self.assertEqual(self.counts(), before)
+            result = self.rpc(Import, 'execute', session_id, {}, 'import_')
+            values = result['view']['defaults']
+            self.assertIn('Import of аренда.xlsx done.', values['report'])
+            # A broken file: the errors, nothing written
+            after = self.counts()
+            session_id, _, _ = self.rpc(Import, 'create')
+            data = {'start': {'file': broken_file(),
+                    'filename': 'broken.xlsx', 'dry_run': False}}
+            result = self.rpc(Import, 'execute', session_id, data, 'run')
+            values = result['view']['defaults']
+            self.assertFalse(values['can_import'])
+            self.assertIn('Row 3, column "ИНН"', values['errors'])
+            self.assertEqual(self.counts(), after)
+        self.assertEqual(len(self.contract('Г-5').rent_terms), 2)
+        self.assertNotEqual(after, before)
+
+    @with_transaction()
+    def test_number_with_two_inn(self):
+        "A contract number given with two INN is refused naming both rows"
+        company = create_company()
+        before = self.counts()
+        content = workbook({
+                1: HEADER,
+                2: ['ООО «Альфа»', '7707083893', None, 'К-1', '01.01.2025',
+                    None, 'ул. Мира, 1', None, None, None, 1000],
+                3: ['АО «Бета»', '7702070139', None, 'К-1', '01.01.2025',
+                    None, 'ул. Мира, 2', None, None, None, 1000],
+                })
+        with set_company(company):
+            result = self.run_import(content)
+        self.assertEqual([(e.row, e.column) for e in result.errors],
+            [(3, 'ИНН')])
+        self.assertIn('row 2', result.errors[0].message)
+        self.assertIn('7707083893', result.errors[0].message)
+        self.assertEqual(self.counts(), before)
+
+    @with_transaction()
+    def test_fuzz(self):
+        """Malformed spreadsheets through the whole import: never an error
+        other than the module's own, no row added to any table of the mrk
+        and party models for a refused file, every error of a cell named
+        by row and column"""
+        from trytond.modules.mrk_rent import legacy_parse as parse
+        from trytond.modules.mrk_rent.exceptions import LegacyImportError
+
+        from .legacy_fuzz import malformed
+        pool = Pool()
+        company = create_company()
+        # Every table of the mrk and party models
+        tables = sorted({Model._table for _, Model in pool.iterobject()
+                if Model.__name__.split('.')[0] in {'mrk', 'party'}
+                and issubclass(Model, ModelSQL)
+                and not callable(getattr(Model, 'table_query', None))})
+        cursor = Transaction().connection.cursor()
+
+        def counts():
+            result = {}
+            for table in tables:
+                sql_table = Table(table)
+                cursor.execute(*sql_table.select(Count(sql_table.id)))
+                result[table], = cursor.fetchone()
+            return result
+        before = counts()
+        refused = 0
+        for seed in range(1000, 1060):
+            kind, content = malformed(seed)
+            with set_company(company):
+                try:
+                    result = self.run_import(content,
+                        filename='fuzz-%s.xlsx' % seed)
+                except LegacyImportError:
+                    Transaction().rollback()
+                    result = None
+            if result is None or result.errors:
+                refused += 1
+                self.assertEqual(counts(), before, msg='seed %s' % seed)
+            else:
+                before = counts()
+            for error in (result.errors if result else []):
+                if error.row is None:
+                    self.assertEqual(len(result.errors), 1,
+                        msg='seed %s' % seed)
+                else:
+                    self.assertIn(error.column,
+                        parse.DEFAULT_HEADERS.values(),
+                        msg='seed %s' % seed)
+        self.assertGreater(refused, 40)
