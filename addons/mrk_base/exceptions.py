@@ -1,5 +1,5 @@
 from trytond.exceptions import UserError, UserWarning
-from trytond.model.exceptions import ValidationError
+from trytond.model.exceptions import AccessError, ValidationError
 
 
 class AbsenceError(ValidationError):
@@ -15,4 +15,16 @@ class ActivityError(UserError):
 
 
 class ActivityWarning(UserWarning):
+    pass
+
+
+class ReportAccessError(AccessError):
+    pass
+
+
+class ReportRecordsError(UserError):
+    pass
+
+
+class InputLimitError(ValidationError):
     pass
