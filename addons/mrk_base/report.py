@@ -29,6 +29,7 @@ class ReportAccessMixin:
     record rules of the selected records. A document printed from records
     needs at least one; the Excel lists (``_records_required = False``)
     choose their records when none are selected."""
+    __slots__ = ()
 
     @classmethod
     def execute(cls, ids, data):
