@@ -179,11 +179,11 @@ def _format_number(number, digits=0):
 
 
 def _record_label(Model, records):
-    "The name of the first record written, or the model's for a new one"
+    "The model and name of the first record written, or of a new record"
     # Read with the user's access: the error names no record he may not read
+    model = Model.__names__()['model']
     if records:
         name = Model(records[0].id).rec_name
         if name:
-            return name
-    return gettext('mrk_base.msg_input_new_record',
-        model=Model.__names__()['model'])
+            return gettext('mrk_base.msg_input_record', model=model, name=name)
+    return gettext('mrk_base.msg_input_new_record', model=model)

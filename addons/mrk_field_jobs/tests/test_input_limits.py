@@ -39,7 +39,7 @@ class FieldJobInputLimitsTestCase(TestCase):
         party = make_party(manager=people['manager'])
         point = make_point(party)
         job = make_job(point)
-        name = job.rec_name
+        name = '%s %s' % (job.__names__()['model'], job.rec_name)
         refused = [
             ({'date': datetime.date(1, 1, 1)}, 'Request Date', '01.01.1990'),
             ({'date': datetime.date(9999, 12, 31)}, 'Request Date', '31.12.2100'),

@@ -20,6 +20,11 @@ HUGE = Decimal(10) ** 15
 NOTE = 'я' * 1_000_000
 
 
+def label(record):
+    "How an error names a record: its model, then its name"
+    return '%s %s' % (record.__names__()['model'], record.rec_name)
+
+
 class MrkRentInputLimitsTestCase(tools.RentTestCase):
     "Input limits on the models of the MRK modules"
 
@@ -35,7 +40,7 @@ class MrkRentInputLimitsTestCase(tools.RentTestCase):
                 test.assertIsNotNone(value, 'not refused')
                 test.assertIsInstance(value, InputLimitError)
                 message = value.message
-                test.assertTrue(message.startswith(record_name + ':'),
+                test.assertTrue(message.startswith(record_name + ': '),
                     msg=message)
                 test.assertIn('"%s"' % field, message)
                 for part in parts:
@@ -52,7 +57,7 @@ class MrkRentInputLimitsTestCase(tools.RentTestCase):
         party = make_party(manager=people['manager'])
         contract = make_contract(party, state='draft',
             amount=Decimal('15000.00'), notes='Ключи у охраны')
-        name = contract.rec_name
+        name = label(contract)
         with as_user(people['manager']):
             with self.assertRefused(name, 'Monthly Rent',
                     '1 000 000 000 000,00'):
@@ -115,10 +120,10 @@ class MrkRentInputLimitsTestCase(tools.RentTestCase):
         point = tools.make_point(party, contract=contract)
         account, = party.bank_accounts
         with as_user(people['senior']):
-            with self.assertRefused(term.rec_name, 'Amount per Month',
+            with self.assertRefused(label(term), 'Amount per Month',
                     '1 000 000 000 000,00'):
                 RentTerm.write([term], {'amount': HUGE})
-            with self.assertRefused(term.rec_name, 'Valid From'):
+            with self.assertRefused(label(term), 'Valid From'):
                 RentTerm.write([term], {'valid_from': D(1, 1, 1)})
             with self.assertRefused(
                     'Rent Term (new record)', 'Amount per Month'):
@@ -126,17 +131,17 @@ class MrkRentInputLimitsTestCase(tools.RentTestCase):
                             'contract': contract.id, 'amount': HUGE,
                             'basis': 'contract', 'payment_form': 'cash',
                             'valid_from': D(2026, 1, 1)}])
-            with self.assertRefused(point.rec_name, 'Name', '00'):
+            with self.assertRefused(label(point), 'Name', '00'):
                 Point.write([point], {'name': 'Магазин\x00'})
-            with self.assertRefused(point.rec_name, 'Address', '1 000'):
+            with self.assertRefused(label(point), 'Address', '1 000'):
                 Point.write([point], {'address': NOTE})
-            with self.assertRefused(party.rec_name, 'Name', '1 000'):
+            with self.assertRefused(label(party), 'Name', '1 000'):
                 Party.write([party], {'name': NOTE})
         # The limits hold for whoever writes, the administrator included
-        with self.assertRefused(account.rec_name, 'Settlement Account', '00'):
+        with self.assertRefused(label(account), 'Settlement Account', '00'):
             BankAccount.write([account], {
                     'account': '40702810938000000001\x00'})
-        with self.assertRefused(account.rec_name, 'Bank', '1 000'):
+        with self.assertRefused(label(account), 'Bank', '1 000'):
             BankAccount.write([account], {'bank_name': NOTE})
         self.assertEqual(RentTerm(term.id).amount, Decimal('5000.00'))
         self.assertEqual(Point(point.id).name, 'Магазин на Мира')
@@ -152,7 +157,7 @@ class MrkRentInputLimitsTestCase(tools.RentTestCase):
         setup_cash()
         line = CashRun.generate(MARCH)[0].lines[0]
         amount = line.amount
-        with self.assertRefused(line.rec_name, 'Amount',
+        with self.assertRefused(label(line), 'Amount',
                 '1 000 000 000 000,00'):
             CashLine.write([line], {'amount': HUGE})
         self.assertEqual(CashLine(line.id).amount, amount)
@@ -167,12 +172,12 @@ class MrkRentInputLimitsTestCase(tools.RentTestCase):
         registry = Registry.generate(FEBRUARY)
         line = registry.lines[0]
         amount = line.amount
-        with self.assertRefused(line.rec_name, 'Monitoring Note', '20 000'):
+        with self.assertRefused(label(line), 'Monitoring Note', '20 000'):
             RegistryLine.write([line], {'monitoring_note': NOTE})
-        with self.assertRefused(line.rec_name, 'Amount',
+        with self.assertRefused(label(line), 'Amount',
                 '−1 000 000 000 000,00'):
             RegistryLine.write([line], {'amount': -HUGE})
-        with self.assertRefused(line.rec_name, 'Invoice Date'):
+        with self.assertRefused(label(line), 'Invoice Date'):
             RegistryLine.write([line], {
                     'invoice_date': datetime.date(9999, 12, 31)})
         self.assertEqual(RegistryLine(line.id).amount, amount)
