@@ -25,3 +25,15 @@ class PortfolioAccessError(AccessError):
 class WorkflowAccessError(AccessError):
     "A change that only the transitions of a workflow make"
     pass
+
+
+class ReportAccessError(AccessError):
+    pass
+
+
+class ReportRecordsError(UserError):
+    pass
+
+
+class InputLimitError(ValidationError):
+    pass

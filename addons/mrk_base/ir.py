@@ -1,3 +1,6 @@
+import datetime
+
+import trytond.config as config
 from trytond.pool import PoolMeta
 from trytond.transaction import Transaction
 
@@ -33,3 +36,35 @@ class Cron(metaclass=PoolMeta):
                 ('mrk.activity|escalate', "Escalate Overdue Activities"),
                 ('mrk.absence|process', "Start and End Absences"),
                 ])
+
+
+class Session(metaclass=PoolMeta):
+    __name__ = 'ir.session'
+
+    @classmethod
+    def check(cls, user, key, domain=None):
+        """Refuse a session left idle longer than [session] timeout.
+
+        Tryton checks the age of a session on every call ([session]
+        max_age) but its idle time only for the few calls that need a fresh
+        session (changing the password): a session left open for 29 days
+        was still valid. A session is kept alive by the calls the client
+        makes (Tryton refreshes its time at most every tenth of the
+        timeout); one idle for longer is deleted and the user logs in
+        again."""
+        find = super().check(user, key, domain=domain)
+        if find:
+            timeout = datetime.timedelta(
+                seconds=config.getint('session', 'timeout'))
+            now = datetime.datetime.now()
+            sessions = cls.search([
+                    ('create_uid', '=', user),
+                    ('key', '=', key),
+                    domain or [],
+                    ], limit=1)
+            idle = [s for s in sessions
+                if abs(now - s.last_modified_at) >= timeout]
+            if idle:
+                cls.delete(idle)
+                find = False
+        return find
