@@ -468,3 +468,39 @@ class MatrixOwnersTestCase(unittest.TestCase):
         # Back: the open ones return to him
         Absence.process(today + datetime.timedelta(days=4))
         self.assertOwner([before, after], '2.3', owner)
+
+    @with_transaction()
+    def test_escalation_to_head_of_settings(self):
+        """Overdue work is escalated to the head of the settings; while she
+        is absent without a deputy on her absence, to the overdue
+        function's deputy in the matrix"""
+        pool = Pool()
+        Activity = pool.get('mrk.activity')
+        Absence = pool.get('mrk.absence')
+        Function = pool.get('mrk.function')
+        Configuration = pool.get('mrk.configuration')
+        Date = pool.get('ir.date')
+        people = self.setup()
+        today = Date.today()
+        owner = self.reassign(people, '7.3')
+        with as_user(people['head']):
+            Configuration.write([Configuration(1)], {
+                    'head': people['head2'].id})
+            Function.write([Function.get('7.3')], {
+                    'deputy': people['senior'].id})
+        overdue = today - datetime.timedelta(days=2)
+        activity, = Activity.schedule('7.3', deadline=overdue)
+        self.assertEqual(activity.owner, owner)
+        escalation, = Activity.escalate(today)
+        self.assertEqual(escalation.owner, people['head2'])
+
+        with as_user(people['head2']):
+            Absence.create([{
+                        'user': people['head2'].id,
+                        'date_from': today,
+                        'date_to': today + datetime.timedelta(days=7),
+                        }])
+        Activity.schedule('7.3', deadline=overdue)
+        escalation, = Activity.escalate(today)
+        self.assertEqual(escalation.owner, people['senior'])
+        self.assertEqual(escalation.delegated_from, people['head2'])

@@ -401,8 +401,9 @@ class Activity(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         An open task whose deadline is older than the configured delay gets
         one escalation: an activity for the head of the settings (or her
         deputy while she is absent: the deputy of her absence, else the
-        function's deputy in the matrix) pointing at it, and a notification naming the owner and the
-        function. Escalations are not escalated again.
+        function's deputy in the matrix) pointing at it, and a notification
+        naming the owner and the function. Escalations are not escalated
+        again.
         """
         pool = Pool()
         Configuration = pool.get('mrk.configuration')
