@@ -12,7 +12,9 @@ class Absence(WorkflowGuardMixin, ModelSQL, ModelView):
     """Absence of a user and his deputy (seed problem 2).
 
     While a user is absent, his open activities and every new one go to
-    the deputy; when he is back, those still open return to him.
+    the deputy of the absence or, when the absence names none, to the
+    deputy of each activity's function in the responsibility matrix; when
+    he is back, those still open return to him.
 
     Tryton's user_role module moves *groups* between users for a period;
     it does not move records, and the commercial service's work lives in
@@ -26,9 +28,12 @@ class Absence(WorkflowGuardMixin, ModelSQL, ModelView):
         'res.user', "User", required=True, ondelete='CASCADE',
         states={'readonly': Eval('state') == 'ended'})
     deputy = fields.Many2One(
-        'res.user', "Deputy", required=True, ondelete='RESTRICT',
+        'res.user', "Deputy", ondelete='RESTRICT',
         domain=[('id', '!=', Eval('user', -1))],
-        states={'readonly': Eval('state') == 'ended'})
+        states={'readonly': Eval('state') == 'ended'},
+        help="Receives the user's activities while he is absent. "
+        "When empty, the deputy of each activity's function in the "
+        "responsibility matrix does.")
     date_from = fields.Date(
         "From", required=True,
         domain=[('date_from', '<=', Eval('date_to', None))],
@@ -127,21 +132,29 @@ class Absence(WorkflowGuardMixin, ModelSQL, ModelView):
     @classmethod
     @without_check_access
     def deputies(cls, date):
-        "Return {user id: deputy id} for the absences covering date"
+        """Return {user id: deputy id} for the absences covering date; the
+        deputy id is None when the absence names no deputy"""
         absences = cls.search([
                 ('date_from', '<=', date),
                 ('date_to', '>=', date),
                 ], order=[])
-        return {a.user.id: a.deputy.id for a in absences}
+        return {a.user.id: a.deputy.id if a.deputy else None
+            for a in absences}
 
     @classmethod
-    def resolve(cls, user_id, deputies):
-        "Follow the deputies of absent users; stop on a cycle"
+    def resolve(cls, user_id, deputies, function=None):
+        """Return who stands in for user_id: follow the deputies of absent
+        users; an absence without deputy gives the work to the deputy of
+        the function in the responsibility matrix. Stop on a cycle, and
+        keep the last user when nobody stands in."""
         seen = {user_id}
         while user_id in deputies:
-            user_id = deputies[user_id]
-            if user_id in seen:
+            deputy = deputies[user_id]
+            if deputy is None and function and function.deputy:
+                deputy = function.deputy.id
+            if deputy is None or deputy in seen:
                 break
+            user_id = deputy
             seen.add(user_id)
         return user_id
 
@@ -196,12 +209,18 @@ class Absence(WorkflowGuardMixin, ModelSQL, ModelView):
                 ('state', '=', 'open'),
                 ('owner', 'in', users),
                 ], order=[])
+        changed = []
         for activity in activities:
             original = activity.owner
-            activity.owner = cls.resolve(original.id, deputies)
+            deputy = cls.resolve(original.id, deputies, activity.function)
+            if deputy == original.id:
+                # Nobody stands in: the work waits for its owner
+                continue
+            activity.owner = deputy
             if not activity.delegated_from:
                 activity.delegated_from = original
-        Activity.save(activities)
+            changed.append(activity)
+        Activity.save(changed)
 
     @classmethod
     @without_check_access
@@ -220,7 +239,8 @@ class Absence(WorkflowGuardMixin, ModelSQL, ModelView):
         deputies = cls.deputies(date)
         for activity in activities:
             user = activity.delegated_from
-            activity.owner = cls.resolve(user.id, deputies)
+            activity.owner = cls.resolve(
+                user.id, deputies, activity.function)
             activity.delegated_from = (
                 None if activity.owner.id == user.id else user)
         Activity.save(activities)

@@ -188,7 +188,9 @@ class Activity(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def create(cls, vlist):
-        """Give the activities of absent owners to their deputies.
+        """Give the activities of absent owners to their deputies: the
+        deputy of the absence, or the deputy of the activity's function in
+        the responsibility matrix when the absence names none.
 
         Every activity passes here, scheduled or entered by hand; the date
         of the absence is the context's mrk_date (the cron's date) or today.
@@ -196,6 +198,7 @@ class Activity(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         pool = Pool()
         Absence = pool.get('mrk.absence')
         Date = pool.get('ir.date')
+        Function = pool.get('mrk.function')
         date = Transaction().context.get('mrk_date') or Date.today()
         deputies = Absence.deputies(date)
         if deputies:
@@ -203,8 +206,12 @@ class Activity(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
             for values in vlist:
                 owner = values.get('owner')
                 if owner in deputies and not values.get('delegated_from'):
-                    values['owner'] = Absence.resolve(owner, deputies)
-                    values['delegated_from'] = owner
+                    function = values.get('function')
+                    function = Function(function) if function else None
+                    deputy = Absence.resolve(owner, deputies, function)
+                    if deputy != owner:
+                        values['owner'] = deputy
+                        values['delegated_from'] = owner
         return super().create(vlist)
 
     @classmethod
@@ -286,11 +293,14 @@ class Activity(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
             name=None, party=None, owner=None, kind='task'):
         """Create one open activity per origin for the function's code.
 
-        The owner is, in this order: the given owner; the client manager
-        of the counterparty's portfolio when the function follows the
-        portfolio; the function's owner; its deputy. While that user is
-        absent, the deputy of his absence takes the activity. Without
-        origins one activity is created. Returns the activities.
+        The owner is, in this order: the given owner (only the approver of
+        an approval, from the settings); the client manager of the
+        counterparty's portfolio when the function follows the portfolio;
+        the function's owner in the responsibility matrix; its deputy.
+        While that user is absent, the deputy of his absence takes the
+        activity, or the function's deputy in the matrix when the absence
+        names none. Without origins one activity is created. Returns the
+        activities.
         """
         pool = Pool()
         Function = pool.get('mrk.function')
@@ -389,9 +399,11 @@ class Activity(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         """Escalate overdue activities to the head (seed problem 2, 6.7, 7.3).
 
         An open task whose deadline is older than the configured delay gets
-        one escalation: an activity for the head (or his deputy while he is
-        absent) pointing at it, and a notification naming the owner and the
-        function. Escalations are not escalated again.
+        one escalation: an activity for the head of the settings (or her
+        deputy while she is absent: the deputy of her absence, else the
+        function's deputy in the matrix) pointing at it, and a notification
+        naming the owner and the function. Escalations are not escalated
+        again.
         """
         pool = Pool()
         Configuration = pool.get('mrk.configuration')

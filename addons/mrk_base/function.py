@@ -42,7 +42,8 @@ class Function(DeactivableMixin, ModelSQL, ModelView):
         "follows the portfolio.")
     deputy = fields.Many2One(
         'res.user', "Deputy", ondelete='RESTRICT',
-        help="Receives the activities when there is no owner.")
+        help="Receives the activities when there is no owner, and those of "
+        "an absent user whose absence names no deputy.")
     follows_portfolio = fields.Boolean(
         "Follows Portfolio",
         help="Activities go to the client manager of the counterparty.")
@@ -97,7 +98,8 @@ class Function(DeactivableMixin, ModelSQL, ModelView):
 
         The portfolio's client manager when the function follows the
         portfolio and the counterparty has one, otherwise the owner, then
-        the deputy. Absences are applied by the caller.
+        the deputy. Absences are applied when the activity is created
+        (mrk.activity.create, mrk.absence.resolve).
         """
         if self.follows_portfolio and party and party.mrk_manager:
             return party.mrk_manager

@@ -6,6 +6,7 @@ from sql import Null
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields)
+from trytond.modules.mrk_base.configuration import approver_field
 from trytond.modules.mrk_base.model import (
     WorkflowGuardMixin, rec_name_domain)
 from trytond.pool import Pool, PoolMeta
@@ -29,6 +30,12 @@ class Configuration(metaclass=PoolMeta):
         domain=[('expiry_notice_days', '>=', 0)],
         help="How many days before a contract ends its client manager "
         "gets the call activity (1.2).")
+    contract_approver = approver_field(
+        "Non-Standard Contract Approver",
+        "Receives the non-standard contracts to approve (1.4).")
+    change_request_approver = approver_field(
+        "Change Request Approver",
+        "Receives the change requests to decide (1.3).")
 
     @classmethod
     def default_contract_sequence(cls):
@@ -355,8 +362,10 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('approval')
     def submit(cls, contracts):
-        """Pass a non-standard contract to the head (1.4): the checklist is
-        ticked and the counterparty's requisites are complete and valid."""
+        """Pass a non-standard contract to its approver (1.4): the
+        checklist is ticked and the counterparty's requisites are complete
+        and valid. The check asked of the matrix's owner is done; the
+        approval goes to the approver of the settings."""
         pool = Pool()
         Activity = pool.get('mrk.activity')
         Configuration = pool.get('mrk.configuration')
@@ -366,8 +375,9 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                         'mrk_contracts.msg_contract_checklist',
                         contract=contract.rec_name))
             contract.party.check_complete_requisites()
-        head = Configuration(1).get_head()
-        Activity.schedule('1.4', contracts, owner=head)
+        Activity.close(contracts, ['1.4'])
+        approver = Configuration(1).get_approver('contract_approver')
+        Activity.schedule('1.4', contracts, owner=approver)
 
     @classmethod
     @ModelView.button
@@ -397,8 +407,9 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'terms_checked': False,
                 })
         Activity.close(contracts, ['1.4'])
+        # The requisites are checked again by the matrix's owner of 1.4
         for contract in contracts:
-            Activity.schedule('1.4', [contract], owner=contract.manager,
+            Activity.schedule('1.4', [contract],
                 note=contract.approval_comment)
 
     @classmethod
@@ -546,7 +557,6 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     def _escalate_ends(cls, date):
         pool = Pool()
         Activity = pool.get('mrk.activity')
-        Function = pool.get('mrk.function')
         Amendment = pool.get('mrk.contract.amendment')
         amendment = Amendment.__table__()
         contracts = cls._select(lambda t: (t.state == 'active')
@@ -559,9 +569,8 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                     & (amendment.kind == 'termination'))))
         if not contracts:
             return
-        owner = Function.get('1.1').resolve_owner()
         for contract in contracts:
-            Activity.schedule('1.1', [contract], owner=owner, deadline=date,
+            Activity.schedule('1.1', [contract], deadline=date,
                 note=gettext('mrk_contracts.msg_contract_end_escalation',
                     contract=contract.rec_name,
                     end=contract.end_date.strftime('%d.%m.%Y'),
@@ -923,13 +932,14 @@ class ChangeRequest(
     @ModelView.button
     @Workflow.transition('submitted')
     def submit(cls, requests):
-        "Pass the request to the head for a decision"
+        """Pass the request to its approver of the settings for a decision
+        (1.3)"""
         pool = Pool()
         Activity = pool.get('mrk.activity')
         Configuration = pool.get('mrk.configuration')
-        head = Configuration(1).get_head()
+        approver = Configuration(1).get_approver('change_request_approver')
         for request in requests:
-            Activity.schedule('1.3', [request], owner=head,
+            Activity.schedule('1.3', [request], owner=approver,
                 note=request.description)
 
     @classmethod

@@ -22,6 +22,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields)
 from trytond.modules.mrk_base.access import RelatedRuleMixin
+from trytond.modules.mrk_base.configuration import approver_field
 from trytond.modules.mrk_base.model import (
     WorkflowGuardMixin, rec_name_domain)
 from trytond.pool import Pool, PoolMeta
@@ -74,6 +75,12 @@ class Configuration(metaclass=PoolMeta):
         domain=[('end_of_day_hour', '>=', 0), ('end_of_day_hour', '<=', 23)],
         help="At this hour the jobs of the day without the technician's "
         "report become activities of their client managers (2.10).")
+    field_job_approver = approver_field(
+        "Field Job Signer",
+        "Receives the new field jobs to sign (2.2).")
+    problem_approver = approver_field(
+        "Problem on Site Approver",
+        "Receives the technicians' problems on site to decide (2.9).")
 
     @classmethod
     def default_field_job_sequence(cls):
@@ -531,7 +538,7 @@ class FieldJob(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def create(cls, vlist):
-        """A new request goes to the head for signature (2.1, 2.2)."""
+        """A new request goes to its signer of the settings (2.1, 2.2)."""
         pool = Pool()
         Point = pool.get('mrk.point')
         vlist = [v.copy() for v in vlist]
@@ -544,7 +551,7 @@ class FieldJob(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 values.setdefault('contact_name', point.contact_name)
                 values.setdefault('contact_phone', point.contact_phone)
         jobs = super().create(vlist)
-        cls._schedule(jobs, '2.2', owner=cls._head())
+        cls._schedule(jobs, '2.2', owner=cls._approver('field_job_approver'))
         return jobs
 
     @classmethod
@@ -574,13 +581,16 @@ class FieldJob(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     # -- activities -----------------------------------------------------------
 
     @classmethod
-    def _head(cls):
-        return Pool().get('mrk.configuration')(1).get_head()
+    def _approver(cls, name):
+        "The approver of the setting name"
+        return Pool().get('mrk.configuration')(1).get_approver(name)
 
     @classmethod
     def _schedule(cls, jobs, code, deadline=None, owner=None, note=None):
-        """One activity per job for the function's code, to the given owner
-        or the job's client manager."""
+        """One activity per job for the function's code: to the given
+        approver, otherwise to whom the responsibility matrix gives it (the
+        client manager of the job's counterparty where the function follows
+        the portfolio)."""
         pool = Pool()
         Activity = pool.get('mrk.activity')
         activities = []
@@ -588,7 +598,7 @@ class FieldJob(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
             activities.extend(Activity.schedule(code, [job],
                     deadline=deadline(job) if callable(deadline)
                     else deadline,
-                    owner=owner or job.manager,
+                    owner=owner,
                     note=note(job) if callable(note) else note))
         return activities
 
@@ -890,8 +900,9 @@ class FieldJob(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     @ModelView.button
     def report_problem(cls, jobs):
         """The technician calls for a decision from the site (2.9): his note
-        reaches the head as an activity and a notification."""
-        head = cls._head()
+        reaches the approver of the settings as an activity and a
+        notification."""
+        approver = cls._approver('problem_approver')
         for job in jobs:
             if not job.problem:
                 raise FieldJobError(gettext(
@@ -902,7 +913,7 @@ class FieldJob(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'problem_decision': None,
                 'problem_decided_by': None,
                 })
-        activities = cls._schedule(jobs, '2.9', owner=head,
+        activities = cls._schedule(jobs, '2.9', owner=approver,
             deadline=Pool().get('ir.date').today(),
             note=lambda j: j.problem)
         for job, activity in zip(jobs, activities):

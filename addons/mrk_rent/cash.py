@@ -792,7 +792,7 @@ class CashRun(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     @Workflow.transition('requested')
     def request(cls, runs):
         """The preliminary cash request goes to accounting (8.3) and the
-        payment permit to the head for approval (8.4)."""
+        payment permit to its approver of the settings (8.4)."""
         pool = Pool()
         Activity = pool.get('mrk.activity')
         Configuration = pool.get('mrk.configuration')
@@ -805,9 +805,9 @@ class CashRun(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'requested_by': Transaction().user,
                 })
         Activity.close(runs, ['8.3'])
-        head = Configuration(1).get_head()
+        approver = Configuration(1).get_approver('payment_permit_approver')
         for run in runs:
-            Activity.schedule('8.4', [run], owner=head,
+            Activity.schedule('8.4', [run], owner=approver,
                 note=gettext('mrk_rent.msg_cash_run_permit_note',
                     run=run.rec_name,
                     courier=run.courier.rec_name if run.courier else '',

@@ -130,7 +130,8 @@ class CashRequest(CashRunReport):
 class PaymentPermit(CashRunReport):
     """Payment permit of a route (8.4, 8.5): the stops with the
     counterparty, the address, the computation and the amount, the total in
-    words, and «Утверждаю» with the head's name and the approval date."""
+    words, and «Утверждаю» with the approver's name (who approved it, else
+    the payment permit approver of the settings) and the approval date."""
     __name__ = 'mrk.rent.cash_run.permit'
 
     @classmethod
@@ -144,8 +145,9 @@ class PaymentPermit(CashRunReport):
             doc.approver = user_name(run.approved_by)
             doc.approved_on = format_date_long(run.approved_on)
         else:
-            head = Configuration(1).get_head()
-            doc.approver = user_name(head) or BLANK
+            approver = Configuration(1).get_approver(
+                'payment_permit_approver')
+            doc.approver = user_name(approver) or BLANK
             doc.approved_on = BLANK_DATE
         doc.title = 'РАЗРЕШЕНИЕ НА ОПЛАТУ'
         doc.subtitle = 'арендной платы наличными за %s' % month_text(

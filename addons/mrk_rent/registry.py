@@ -800,7 +800,8 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     def accounting_check(cls, registries):
         """Reconciliation of the registry with accounting (9.3): a line
         with an accounting note is confirmed or excluded; the other lines
-        are confirmed."""
+        are confirmed. The registry goes to its approver of the settings
+        (9.2)."""
         pool = Pool()
         Line = pool.get('mrk.rent.registry.line')
         Activity = pool.get('mrk.activity')
@@ -822,9 +823,9 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'accounting_checked_on': Date.today(),
                 })
         Activity.close(registries, ['9.3'])
-        head = Configuration(1).get_head()
+        approver = Configuration(1).get_approver('registry_approver')
         for registry in registries:
-            Activity.schedule('9.2', [registry], owner=head,
+            Activity.schedule('9.2', [registry], owner=approver,
                 name=gettext('mrk_rent.msg_registry_approve_activity',
                     registry=registry.rec_name))
 

@@ -25,6 +25,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from trytond.modules.mrk_base.configuration import approver_field
 from trytond.modules.mrk_contracts.amount import format_amount, format_date
 
 from . import due as due_module
@@ -63,6 +64,12 @@ class Configuration(metaclass=PoolMeta):
         help="From this day of the month the registry of non-cash payments "
         "(9.2) and the cash runs (8.2) of the next month are prepared "
         "every night, if they are not yet.")
+    payment_permit_approver = approver_field(
+        "Payment Permit Approver",
+        "Receives the payment permits of the cash runs to approve (8.4).")
+    registry_approver = approver_field(
+        "Payment Registry Approver",
+        "Receives the non-cash payment registries to approve (9.2).")
 
     @classmethod
     def default_rent_policy(cls):
