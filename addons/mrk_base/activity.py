@@ -9,7 +9,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from .model import WorkflowGuardMixin
 
@@ -81,6 +81,10 @@ class Activity(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     escalation = fields.Many2One(
         'mrk.activity', "Escalation", readonly=True, ondelete='SET NULL',
         help="The head's activity created when this one was overdue.")
+    escalated_on = fields.Function(
+        fields.Date("Escalated On",
+            help="When the overdue activity was escalated to the head."),
+        'get_escalated_on')
     due = fields.Function(
         fields.Selection(DUE, "Due"), 'get_due', searcher='search_due')
     overdue_days = fields.Function(
@@ -381,6 +385,15 @@ class Activity(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         default.setdefault('delegated_from')
         default.setdefault('result')
         return super().copy(activities, default=default)
+
+    @classmethod
+    def get_escalated_on(cls, activities, name):
+        # The escalation is the head's activity: its owner does not read
+        # it (field access on escalation), the date of it he does.
+        with without_check_access():
+            activities = cls.browse(activities)
+            return {a.id: a.escalation.deadline if a.escalation else None
+                for a in activities}
 
     # -- escalation (daily cron) --------------------------------------------
 

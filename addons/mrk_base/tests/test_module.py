@@ -304,6 +304,60 @@ class MrkBaseTestCase(ModuleTestCase):
             Activity.escalate(date=D(2026, 3, 1)), [])
 
     @with_transaction()
+    def test_owner_opens_escalated_activity(self):
+        """The client manager and the office administrator open their own
+        overdue, escalated activities: every field of the form, the names
+        of its links included; the head's escalation stays hers (2.4, 3.1)"""
+        pool = Pool()
+        Activity = pool.get('mrk.activity')
+        people, party, _ = self.setup_people()
+        late, = Activity.schedule('2.4', [party], deadline=D(2026, 1, 28))
+        office, = Activity.schedule('3.1', [party], deadline=D(2026, 1, 28))
+        self.assertEqual(late.owner, people['manager2'])
+        self.assertEqual(office.owner, people['office'])
+        Activity.escalate(date=D(2026, 1, 31))
+
+        def form_fields():
+            "The fields the client reads to open the form"
+            view = Activity.fields_view_get(view_type='form')
+            names = list(view['fields'])
+            for name, field in view['fields'].items():
+                if field['type'] in {'many2one', 'reference'}:
+                    names.append(name + '.rec_name')
+            # Its «Основание» too, which the board's link opens
+            names += ['origin', 'origin.rec_name']
+            return list(dict.fromkeys(names))
+
+        for role, activity in [('manager2', late), ('office', office)]:
+            escalation = activity.escalation
+            self.assertEqual(escalation.owner, people['head'])
+            user, context = as_user(people[role])
+            with self.subTest(role=role), user, context:
+                names = form_fields()
+                values, = Activity.read([activity.id], names)
+                self.assertEqual(values['escalated_on'], D(2026, 1, 31))
+                self.assertEqual(values['origin.']['rec_name'],
+                    party.rec_name)
+                self.assertEqual(values['owner.']['rec_name'],
+                    people[role].rec_name)
+                # The head's escalation is not his to read nor to close
+                self.assertNotIn('escalation', names)
+                with self.assertRaises(AccessError):
+                    Activity.read([escalation.id], ['name'])
+                with self.assertRaises(AccessError):
+                    Activity.do([escalation])
+        user, context = as_user(people['head'])
+        with user, context:
+            names = form_fields()
+            self.assertIn('escalation.rec_name', names)
+            values, = Activity.read([late.id], names)
+            self.assertEqual(values['escalation.']['rec_name'],
+                late.escalation.name)
+        self.assertEqual(
+            [a.state for a in Activity.search([('kind', '=', 'escalation')])],
+            ['open', 'open'])
+
+    @with_transaction()
     def test_escalation_delay_and_absent_head(self):
         "The configured delay holds escalation; an absent head's deputy gets it"
         pool = Pool()
