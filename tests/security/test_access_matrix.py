@@ -485,6 +485,56 @@ class AccessMatrixTestCase(unittest.TestCase):
                     with self.assertRaises(AccessError):
                         model.write([record], values)
 
+    @with_transaction()
+    def test_pickers_find_by_inn(self):
+        """Typing an INN where a counterparty or a contract is chosen finds
+        its points, field jobs, contracts and rent terms for those who read
+        the INN; a technician, a courier or monitoring find nothing by it"""
+        pool = Pool()
+        Contract = pool.get('mrk.contract')
+        FieldJob = pool.get('mrk.field_job')
+        Point = pool.get('mrk.point')
+        RentTerm = pool.get('mrk.rent.term')
+        w = self.setup_work()
+        people = w['people']
+        with Transaction().set_context(_skip_warnings=True):
+            party = make_party('ООО «Яндекс»', manager=people['manager'],
+                inn='7736207543', kpp='770401001', ogrn='1027700229193')
+        point = make_point(party, name='Офис')
+        job = make_job(point, kind='repair')
+        contract = make_contract(party)
+        term = make_term(contract, '3000.00')
+        inn = '%7736207%'
+        by_name = {Point: point, FieldJob: job, Contract: contract,
+            RentTerm: term}
+        searches = [
+            (Point, [('rec_name', 'ilike', inn)], [point]),
+            (Point, [('party', 'ilike', inn)], [point]),
+            (FieldJob, [('rec_name', 'ilike', inn)], [job]),
+            (FieldJob, [('party', 'ilike', inn)], [job]),
+            (Contract, [('rec_name', 'ilike', inn)], [contract]),
+            (Contract, [('rec_name', 'ilike', contract.number)], [contract]),
+            (RentTerm, [('rec_name', 'ilike', inn)], [term]),
+            (RentTerm, [('contract', 'ilike', '%1027700229%')], [term]),
+            ]
+        for role in ['manager', 'senior', 'office', 'head']:
+            user, context = as_user(people[role])
+            with self.subTest(role=role), user, context:
+                for Model, domain, expected in searches:
+                    self.assertEqual(Model.search(domain), expected,
+                        (Model.__name__, domain))
+        for role, Model in [('technician', Point), ('courier', Point),
+                ('monitoring', Point), ('monitoring', FieldJob),
+                ('monitoring', Contract), ('monitoring', RentTerm)]:
+            user, context = as_user(people[role])
+            with self.subTest(role=role, model=Model.__name__), \
+                    user, context:
+                self.assertEqual(
+                    Model.search([('rec_name', 'ilike', inn)]), [])
+                # By the name they find what they read
+                self.assertEqual(
+                    Model.search([('rec_name', 'ilike', '%Яндекс%')]),
+                    [by_name[Model]])
 
 if __name__ == '__main__':
     unittest.main()
