@@ -9,9 +9,9 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import Transaction
 
-from .model import WorkflowGuardMixin
+from .model import WorkflowGuardMixin, check_write_rule
 
 logger = logging.getLogger(__name__)
 
@@ -81,10 +81,6 @@ class Activity(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     escalation = fields.Many2One(
         'mrk.activity', "Escalation", readonly=True, ondelete='SET NULL',
         help="The head's activity created when this one was overdue.")
-    escalated_on = fields.Function(
-        fields.Date("Escalated On",
-            help="When the overdue activity was escalated to the head."),
-        'get_escalated_on')
     due = fields.Function(
         fields.Selection(DUE, "Due"), 'get_due', searcher='search_due')
     overdue_days = fields.Function(
@@ -348,6 +344,7 @@ class Activity(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     # -- workflow -----------------------------------------------------------
 
     @classmethod
+    @check_write_rule
     @ModelView.button
     @Workflow.transition('done')
     def do(cls, activities):
@@ -360,12 +357,14 @@ class Activity(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         return 'reload'
 
     @classmethod
+    @check_write_rule
     @ModelView.button
     @Workflow.transition('cancelled')
     def cancel(cls, activities):
         return 'reload'
 
     @classmethod
+    @check_write_rule
     @ModelView.button
     @Workflow.transition('open')
     def reopen(cls, activities):
@@ -385,15 +384,6 @@ class Activity(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         default.setdefault('delegated_from')
         default.setdefault('result')
         return super().copy(activities, default=default)
-
-    @classmethod
-    def get_escalated_on(cls, activities, name):
-        # The escalation is the head's activity: its owner does not read
-        # it (field access on escalation), the date of it he does.
-        with without_check_access():
-            activities = cls.browse(activities)
-            return {a.id: a.escalation.deadline if a.escalation else None
-                for a in activities}
 
     # -- escalation (daily cron) --------------------------------------------
 
