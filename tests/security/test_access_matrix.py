@@ -411,6 +411,7 @@ class AccessMatrixTestCase(unittest.TestCase):
         FieldJob.sign([job])
         FieldJob.register([job])
         contract = w['other_term'].contract
+        draft = make_contract(w['other_party'], state='draft')
         contact, = w['other_party'].mrk_contacts
 
         def writes():
@@ -440,6 +441,10 @@ class AccessMatrixTestCase(unittest.TestCase):
                 with self.subTest(model=model.__name__, when='before'):
                     with self.assertRaises(AccessError):
                         model.write([record], values)
+            # He reads the colleague's contracts, their buttons are not his
+            for button in [Contract.activate, Contract.cancel]:
+                with self.assertRaises(AccessError):
+                    button([draft])
 
         absence, = Absence.create([{
                     'user': people['manager2'].id,
@@ -459,7 +464,9 @@ class AccessMatrixTestCase(unittest.TestCase):
             FieldJob.write([job], dict(agree_values(today),
                     contact_name='Петров'))
             FieldJob.agree([job])
+            Contract.activate([draft])
         self.assertEqual(FieldJob(job.id).state, 'notified')
+        self.assertEqual(Contract(draft.id).state, 'active')
         self.assertEqual(Contract(contract.id).notes, 'Звонил заместитель')
         # Other managers gain nothing
         user2, context2 = as_user(people['manager2'])
@@ -484,6 +491,8 @@ class AccessMatrixTestCase(unittest.TestCase):
                 with self.subTest(model=model.__name__, when='after'):
                     with self.assertRaises(AccessError):
                         model.write([record], values)
+            with self.assertRaises(AccessError):
+                Contract.cancel([draft])
 
     @with_transaction()
     def test_pickers_find_by_inn(self):
