@@ -1,3 +1,4 @@
+from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool
@@ -43,6 +44,7 @@ class Absence(WorkflowGuardMixin, ModelSQL, ModelView):
         domain=[('date_to', '>=', Eval('date_from', None))],
         states={'readonly': Eval('state') == 'ended'})
     reason = fields.Char("Reason")
+    _covered_cache = Cache('mrk.absence.covered', context=False)
     state = fields.Selection([
             ('planned', "Planned"),
             ('current', "Current"),
@@ -115,12 +117,14 @@ class Absence(WorkflowGuardMixin, ModelSQL, ModelView):
     @classmethod
     def create(cls, vlist):
         absences = super().create(vlist)
+        cls._covered_cache.clear()
         cls.process()
         return absences
 
     @classmethod
     def write(cls, *args):
         super().write(*args)
+        cls._covered_cache.clear()
         cls.process()
 
     @classmethod
@@ -128,6 +132,7 @@ class Absence(WorkflowGuardMixin, ModelSQL, ModelView):
         current = [a for a in absences if a.state == 'current']
         cls._return_activities(current, Pool().get('ir.date').today())
         super().delete(absences)
+        cls._covered_cache.clear()
 
     @classmethod
     @without_check_access
@@ -140,6 +145,33 @@ class Absence(WorkflowGuardMixin, ModelSQL, ModelView):
                 ], order=[])
         return {a.user.id: a.deputy.id if a.deputy else None
             for a in absences}
+
+    @classmethod
+    def covered(cls, user_id, date=None):
+        """Return the ids of the users whose work user_id does on date: his
+        own and those of every absent colleague whose absence names him
+        deputy (or names a deputy who is himself away and covered by him).
+
+        The record rules of the portfolios use it (as
+        ``portfolio_user_ids``), so that a deputy reads and acts on the
+        counterparties, contracts and field jobs of the colleague he
+        stands in for (seed problem 2).
+        """
+        pool = Pool()
+        Date = pool.get('ir.date')
+        if date is None:
+            date = Date.today()
+        key = (user_id, date)
+        users = cls._covered_cache.get(key)
+        if users is not None:
+            return list(users)
+        deputies = cls.deputies(date)
+        users = {user_id}
+        users.update(u for u in deputies
+            if cls.resolve(u, deputies) == user_id)
+        users = sorted(users)
+        cls._covered_cache.set(key, users)
+        return list(users)
 
     @classmethod
     def resolve(cls, user_id, deputies, function=None):

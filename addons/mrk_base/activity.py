@@ -11,7 +11,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from .model import WorkflowGuardMixin
+from .model import WorkflowGuardMixin, check_write_rule
 
 logger = logging.getLogger(__name__)
 
@@ -354,6 +354,7 @@ class Activity(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     # -- workflow -----------------------------------------------------------
 
     @classmethod
+    @check_write_rule
     @ModelView.button
     @Workflow.transition('done')
     def do(cls, activities):
@@ -366,12 +367,14 @@ class Activity(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         return 'reload'
 
     @classmethod
+    @check_write_rule
     @ModelView.button
     @Workflow.transition('cancelled')
     def cancel(cls, activities):
         return 'reload'
 
     @classmethod
+    @check_write_rule
     @ModelView.button
     @Workflow.transition('open')
     def reopen(cls, activities):

@@ -2,14 +2,37 @@
 import datetime
 import re
 from decimal import Decimal
+from functools import wraps
 
 from trytond.i18n import gettext
 from trytond.model import Model
+from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from .exceptions import InputLimitError, WorkflowAccessError
 
-__all__ = ['rec_name_domain', 'WorkflowGuardMixin', 'InputLimitsMixin']
+__all__ = [
+    'rec_name_domain', 'check_write_rule', 'WorkflowGuardMixin',
+    'InputLimitsMixin']
+
+
+def check_write_rule(func):
+    """Decorate a button (above ``ModelView.button``) so that it is
+    refused on the records the user may read but not write.
+
+    trytond checks a button against the read rules of its records only:
+    where a rule lets a user read more than he writes, the button would
+    change what he only reads."""
+    @wraps(func)
+    def wrapper(cls, records, *args, **kwargs):
+        transaction = Transaction()
+        if transaction.user and transaction.check_access:
+            Rule = Pool().get('ir.rule')
+            Rule.check(cls.__name__,
+                [r.id for r in records if r.id is not None and r.id >= 0],
+                mode='write')
+        return func(cls, records, *args, **kwargs)
+    return wrapper
 
 
 def rec_name_domain(clause, names):

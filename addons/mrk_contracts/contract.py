@@ -8,7 +8,7 @@ from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields)
 from trytond.modules.mrk_base.configuration import approver_field
 from trytond.modules.mrk_base.model import (
-    WorkflowGuardMixin, rec_name_domain)
+    WorkflowGuardMixin, check_write_rule, rec_name_domain)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, Id, If
 from trytond.transaction import Transaction
@@ -359,6 +359,7 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     # -- workflow -------------------------------------------------------------
 
     @classmethod
+    @check_write_rule
     @ModelView.button
     @Workflow.transition('approval')
     def submit(cls, contracts):
@@ -380,6 +381,7 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         Activity.schedule('1.4', contracts, owner=approver)
 
     @classmethod
+    @check_write_rule
     @ModelView.button
     @Workflow.transition('active')
     def approve(cls, contracts):
@@ -392,6 +394,7 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         Pool().get('mrk.activity').close(contracts, ['1.4'])
 
     @classmethod
+    @check_write_rule
     @ModelView.button
     @Workflow.transition('draft')
     def reject(cls, contracts):
@@ -413,6 +416,7 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 note=contract.approval_comment)
 
     @classmethod
+    @check_write_rule
     @ModelView.button
     @Workflow.transition('active')
     def activate(cls, contracts):
@@ -424,12 +428,14 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
             contract.party._check_requisites()
 
     @classmethod
+    @check_write_rule
     @ModelView.button
     @Workflow.transition('cancelled')
     def cancel(cls, contracts):
         pass
 
     @classmethod
+    @check_write_rule
     @ModelView.button
     @Workflow.transition('draft')
     def draft(cls, contracts):
@@ -765,6 +771,7 @@ class Amendment(
                     end=contract.end_date.strftime('%d.%m.%Y')))
 
     @classmethod
+    @check_write_rule
     @ModelView.button
     @Workflow.transition('confirmed')
     def confirm(cls, amendments):
@@ -815,12 +822,14 @@ class Amendment(
         pass
 
     @classmethod
+    @check_write_rule
     @ModelView.button
     @Workflow.transition('cancelled')
     def cancel(cls, amendments):
         pass
 
     @classmethod
+    @check_write_rule
     @ModelView.button
     @Workflow.transition('draft')
     def draft(cls, amendments):
@@ -929,6 +938,7 @@ class ChangeRequest(
             date=self.received_on.strftime('%d.%m.%Y'))
 
     @classmethod
+    @check_write_rule
     @ModelView.button
     @Workflow.transition('submitted')
     def submit(cls, requests):
@@ -943,12 +953,14 @@ class ChangeRequest(
                 note=request.description)
 
     @classmethod
+    @check_write_rule
     @ModelView.button
     @Workflow.transition('approved')
     def approve(cls, requests):
         cls._decide(requests)
 
     @classmethod
+    @check_write_rule
     @ModelView.button
     @Workflow.transition('rejected')
     def reject(cls, requests):

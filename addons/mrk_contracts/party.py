@@ -7,6 +7,8 @@ from trytond.model import (
 from trytond.modules.mrk_base.model import rec_name_domain
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.tools import is_full_text, lstrip_wildcard
+from trytond.transaction import Transaction
 
 from . import requisites
 from .exceptions import DuplicateRequisitesWarning, RequisitesError
@@ -93,6 +95,45 @@ class Party(metaclass=PoolMeta):
         "The counterparty's main bank account"
         accounts = [a for a in self.bank_accounts if a.active]
         return accounts[0] if accounts else None
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        """A counterparty is found by its name, code, INN, OGRN and KPP
+        (1.4, 4.1): in its list and wherever it is chosen, also through the
+        pickers of contracts, points, field jobs and rent terms, which
+        search the counterparty's rec_name.
+
+        Only the users who read a requisite find by it: a technician, a
+        courier or the monitoring operator, who do not read INN, OGRN and
+        KPP (field access), must not learn from a search which counterparty
+        has a given INN.
+        """
+        domain = super().search_rec_name(name, clause)
+        _, operator, operand, *extra = clause
+        names = cls._rec_name_requisites()
+        if not names:
+            return domain
+        value = operand
+        if isinstance(value, str):
+            if operator.endswith('like') and is_full_text(value):
+                # As party's codes: typed digits match from the start
+                value = lstrip_wildcard(value)
+            value = requisites.clean(value).upper() or value
+        domain = list(domain)
+        domain.extend((n, operator, value, *extra) for n in names)
+        return domain
+
+    @classmethod
+    def _rec_name_requisites(cls):
+        "The requisites the user reads, so may search counterparties by"
+        pool = Pool()
+        FieldAccess = pool.get('ir.model.field.access')
+        names = ['inn', 'ogrn', 'kpp']
+        if not Transaction().user:
+            return names
+        access = FieldAccess.get_access([cls.__name__])[cls.__name__]
+        return [n for n in names
+            if access.get(n, {}).get('read', True)]
 
     @classmethod
     def preprocess_values(cls, mode, values):

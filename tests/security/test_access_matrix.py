@@ -19,7 +19,7 @@ from trytond.model.exceptions import AccessError
 from trytond.modules.mrk_base.exceptions import WorkflowAccessError
 from trytond.modules.mrk_field_jobs.tests.tools import (
     agree_values, make_job, make_party, make_point, make_terminals,
-    setup_service)
+    setup_service, start_smtp_server)
 from trytond.modules.mrk_rent.tests.tools import make_contract, make_term
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, drop_db, with_transaction
@@ -389,6 +389,161 @@ class AccessMatrixTestCase(unittest.TestCase):
             self.assertEqual(len(Placement.search([])), 1)
             self.assertEqual(len(Terminal.search([])), 1)
 
+    @with_transaction()
+    def test_deputy_works_on_absent_portfolio(self):
+        """While a client manager is absent, his deputy reads and acts on
+        the counterparties, contracts, field jobs, rent terms, points and
+        contacts of his portfolio (seed problem 2; the deputy does 2.4 on
+        the colleague's job); before and after the absence he does not"""
+        pool = Pool()
+        Absence = pool.get('mrk.absence')
+        Contract = pool.get('mrk.contract')
+        Contact = pool.get('mrk.party.contact')
+        FieldJob = pool.get('mrk.field_job')
+        RentTerm = pool.get('mrk.rent.term')
+        Point = pool.get('mrk.point')
+        Date = pool.get('ir.date')
+        start_smtp_server(self)
+        w = self.setup_work()
+        people = w['people']
+        today = Date.today()
+        job = make_job(w['other_point'], kind='repair')
+        FieldJob.sign([job])
+        FieldJob.register([job])
+        contract = w['other_term'].contract
+        draft = make_contract(w['other_party'], state='draft')
+        contact, = w['other_party'].mrk_contacts
+
+        def writes():
+            "The deputy changes each record of the colleague's portfolio"
+            Contract.write([contract], {'notes': 'Звонил заместитель'})
+            FieldJob.write([job], {'contact_phone': '+7 900 111-22-33'})
+            RentTerm.write([w['other_term']], {'reason': 'Заместитель'})
+            Point.write([w['other_point']], {'contact_phone': '+7 900 4'})
+            Contact.write([contact], {'phone': '+7 900 555-66-77'})
+
+        def as_deputy():
+            "A fresh context per call: a context manager is entered once"
+            return as_user(people['manager'])
+
+        user, context = as_deputy()
+        with user, context:
+            self.assertEqual(FieldJob.search([]), [w['job']])
+            with self.assertRaises(AccessError):
+                FieldJob.read([job.id], ['number'])
+            for model, record, values in [
+                    (Contract, contract, {'notes': 'x'}),
+                    (FieldJob, job, {'contact_phone': 'x'}),
+                    (RentTerm, w['other_term'], {'reason': 'x'}),
+                    (Point, w['other_point'], {'contact_phone': 'x'}),
+                    (Contact, contact, {'phone': 'x'}),
+                    ]:
+                with self.subTest(model=model.__name__, when='before'):
+                    with self.assertRaises(AccessError):
+                        model.write([record], values)
+            # He reads the colleague's contracts, their buttons are not his
+            for button in [Contract.activate, Contract.cancel]:
+                with self.assertRaises(AccessError):
+                    button([draft])
+
+        absence, = Absence.create([{
+                    'user': people['manager2'].id,
+                    'deputy': people['manager'].id,
+                    'date_from': today,
+                    'date_to': today + datetime.timedelta(days=7),
+                    }])
+        user, context = as_deputy()
+        with user, context:
+            self.assertEqual(FieldJob.search([], order=[('id', 'ASC')]),
+                [w['job'], w['other_job'], job])
+            self.assertEqual(
+                FieldJob.read([job.id], ['number'])[0]['number'],
+                job.number)
+            writes()
+            # 2.4 on the colleague's job: the date agreed, the services told
+            FieldJob.write([job], dict(agree_values(today),
+                    contact_name='Петров'))
+            FieldJob.agree([job])
+            Contract.activate([draft])
+        self.assertEqual(FieldJob(job.id).state, 'notified')
+        self.assertEqual(Contract(draft.id).state, 'active')
+        self.assertEqual(Contract(contract.id).notes, 'Звонил заместитель')
+        # Other managers gain nothing
+        user2, context2 = as_user(people['manager2'])
+        with user2, context2:
+            with self.assertRaises(AccessError):
+                FieldJob.write([w['job']], {'contact_phone': 'x'})
+
+        Absence.write([absence], {
+                'date_from': today - datetime.timedelta(days=7),
+                'date_to': today - datetime.timedelta(days=1),
+                })
+        user, context = as_deputy()
+        with user, context:
+            self.assertEqual(FieldJob.search([]), [w['job']])
+            for model, record, values in [
+                    (Contract, contract, {'notes': 'x'}),
+                    (FieldJob, job, {'contact_phone': 'x'}),
+                    (RentTerm, w['other_term'], {'reason': 'x'}),
+                    (Point, w['other_point'], {'contact_phone': 'x'}),
+                    (Contact, contact, {'phone': 'x'}),
+                    ]:
+                with self.subTest(model=model.__name__, when='after'):
+                    with self.assertRaises(AccessError):
+                        model.write([record], values)
+            with self.assertRaises(AccessError):
+                Contract.cancel([draft])
+
+    @with_transaction()
+    def test_pickers_find_by_inn(self):
+        """Typing an INN where a counterparty or a contract is chosen finds
+        its points, field jobs, contracts and rent terms for those who read
+        the INN; a technician, a courier or monitoring find nothing by it"""
+        pool = Pool()
+        Contract = pool.get('mrk.contract')
+        FieldJob = pool.get('mrk.field_job')
+        Point = pool.get('mrk.point')
+        RentTerm = pool.get('mrk.rent.term')
+        w = self.setup_work()
+        people = w['people']
+        with Transaction().set_context(_skip_warnings=True):
+            party = make_party('ООО «Яндекс»', manager=people['manager'],
+                inn='7736207543', kpp='770401001', ogrn='1027700229193')
+        point = make_point(party, name='Офис')
+        job = make_job(point, kind='repair')
+        contract = make_contract(party)
+        term = make_term(contract, '3000.00')
+        inn = '%7736207%'
+        by_name = {Point: point, FieldJob: job, Contract: contract,
+            RentTerm: term}
+        searches = [
+            (Point, [('rec_name', 'ilike', inn)], [point]),
+            (Point, [('party', 'ilike', inn)], [point]),
+            (FieldJob, [('rec_name', 'ilike', inn)], [job]),
+            (FieldJob, [('party', 'ilike', inn)], [job]),
+            (Contract, [('rec_name', 'ilike', inn)], [contract]),
+            (Contract, [('rec_name', 'ilike', contract.number)], [contract]),
+            (RentTerm, [('rec_name', 'ilike', inn)], [term]),
+            (RentTerm, [('contract', 'ilike', '%1027700229%')], [term]),
+            ]
+        for role in ['manager', 'senior', 'office', 'head']:
+            user, context = as_user(people[role])
+            with self.subTest(role=role), user, context:
+                for Model, domain, expected in searches:
+                    self.assertEqual(Model.search(domain), expected,
+                        (Model.__name__, domain))
+        for role, Model in [('technician', Point), ('courier', Point),
+                ('monitoring', Point), ('monitoring', FieldJob),
+                ('monitoring', Contract), ('monitoring', RentTerm)]:
+            user, context = as_user(people[role])
+            with self.subTest(role=role, model=Model.__name__), \
+                    user, context:
+                self.assertEqual(
+                    Model.search([('rec_name', 'ilike', inn)]), [])
+                # By the name they find what they read
+                self.assertEqual(
+                    Model.search([('rec_name', 'ilike', '%Яндекс%')]),
+                    [by_name[Model]])
 
 if __name__ == '__main__':
     unittest.main()

@@ -304,6 +304,100 @@ class MrkBaseTestCase(ModuleTestCase):
             Activity.escalate(date=D(2026, 3, 1)), [])
 
     @with_transaction()
+    def test_owner_opens_escalated_activity(self):
+        """The client manager and the office administrator open their own
+        overdue, escalated activities: every field of the form, the names
+        of its links included; the head's escalation they read, not change
+        (2.4, 3.1)"""
+        pool = Pool()
+        Activity = pool.get('mrk.activity')
+        people, party, _ = self.setup_people()
+        late, = Activity.schedule('2.4', [party], deadline=D(2026, 1, 28))
+        office, = Activity.schedule('3.1', [party], deadline=D(2026, 1, 28))
+        self.assertEqual(late.owner, people['manager2'])
+        self.assertEqual(office.owner, people['office'])
+        Activity.escalate(date=D(2026, 1, 31))
+        view = Activity.fields_view_get(view_type='form')
+        names = list(view['fields'])
+        for name, field in view['fields'].items():
+            if field['type'] in {'many2one', 'reference'}:
+                names.append(name + '.rec_name')
+        self.assertIn('escalation.rec_name', names)
+        self.assertIn('origin.rec_name', names)
+
+        for role, activity in [('manager2', late), ('office', office)]:
+            escalation = activity.escalation
+            self.assertEqual(escalation.owner, people['head'])
+            user, context = as_user(people[role])
+            with self.subTest(role=role), user, context:
+                values, = Activity.read([activity.id], names)
+                self.assertEqual(values['escalation'], escalation.id)
+                self.assertEqual(values['escalation.']['rec_name'],
+                    escalation.name)
+                self.assertEqual(values['owner.']['rec_name'],
+                    people[role].rec_name)
+                # The link opens the head's escalation, read only
+                values, = Activity.read([escalation.id], names)
+                self.assertEqual(values['origin.']['rec_name'],
+                    activity.rec_name)
+                self.assertNotIn(escalation, Activity.search(
+                        [('owner', '=', people[role].id)]))
+                for button in [Activity.do, Activity.cancel]:
+                    with self.assertRaises(AccessError):
+                        button([escalation])
+                with self.assertRaises(AccessError):
+                    Activity.write([escalation], {'result': 'x'})
+                # His own he still closes
+                Activity.do([activity])
+            user, context = as_user(people['manager'])
+            with self.subTest(role=role, other='manager'), user, context:
+                with self.assertRaises(AccessError):
+                    Activity.read([escalation.id], ['name'])
+        self.assertEqual(
+            [a.state for a in Activity.search([('kind', '=', 'escalation')])],
+            ['open', 'open'])
+        self.assertEqual([late.state, office.state], ['done', 'done'])
+
+    @with_transaction()
+    def test_head_deputy_opens_escalation(self):
+        """The head's deputy who is not a head nor a senior opens the
+        escalations he gets while she is absent, and the overdue activity
+        each is about (its origin)"""
+        pool = Pool()
+        Activity = pool.get('mrk.activity')
+        Absence = pool.get('mrk.absence')
+        people, party, _ = self.setup_people()
+        late, = Activity.schedule('2.4', [party], deadline=D(2026, 1, 28))
+        Absence.create([{
+                    'user': people['head'].id,
+                    'deputy': people['office'].id,
+                    'date_from': D(2026, 1, 30),
+                    'date_to': D(2026, 2, 10),
+                    }])
+        escalation, = Activity.escalate(date=D(2026, 1, 31))
+        self.assertEqual(escalation.owner, people['office'])
+        user, context = as_user(people['office'])
+        with user, context:
+            view = Activity.fields_view_get(view_type='form')
+            names = list(view['fields']) + [
+                'owner.rec_name', 'function.rec_name', 'party.rec_name',
+                'delegated_from.rec_name', 'origin', 'origin.rec_name']
+            values, = Activity.read([escalation.id], names)
+            self.assertEqual(values['origin.']['rec_name'], late.rec_name)
+            Activity.read([late.id], names)
+            # He reads it, it stays its owner's to change and to close
+            with self.assertRaises(AccessError):
+                Activity.write([late], {'result': 'x'})
+            with self.assertRaises(AccessError):
+                Activity.do([late])
+            self.assertNotIn(late, Activity.search(
+                    [('owner', '=', people['office'].id)]))
+        user, context = as_user(people['manager'])
+        with user, context:
+            with self.assertRaises(AccessError):
+                Activity.read([late.id], ['name'])
+
+    @with_transaction()
     def test_escalation_delay_and_absent_head(self):
         "The configured delay holds escalation; an absent head's deputy gets it"
         pool = Pool()

@@ -35,6 +35,66 @@ class PartyAccessTestCase(ContractTestMixin, DatabaseTestCase):
     "Counterparty requisites and portfolios by role"
 
     @with_transaction()
+    def test_search_by_requisites(self):
+        """A counterparty is found by INN, OGRN and KPP, in its list and in
+        the contract's «Контрагент» field, and a contract by its number and
+        its counterparty's INN (1.4, 4.1); a technician typing an INN learns
+        nothing"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Contract = pool.get('mrk.contract')
+        company, people = self.setup_service()
+        with Transaction().set_context(_skip_warnings=True):
+            yandex = make_party('ООО «Яндекс»', manager=people['manager'],
+                inn='7736207543', kpp='770401001', ogrn='1027700229193')
+            other = make_party('ООО «Ромашка»', manager=people['manager'])
+        contract = self.make_contract(yandex)
+        other_contract = self.make_contract(other)
+
+        for role in ['manager', 'senior', 'office', 'accountant', 'head']:
+            with self.subTest(role=role), as_user(people[role]):
+                for text in ['%7736207%', '7736207543', '%1027700229%',
+                        '%7704010%', '%7736 207 543%']:
+                    self.assertEqual(
+                        Party.search([('rec_name', 'ilike', text)]),
+                        [yandex], text)
+                self.assertEqual(
+                    Party.search([('rec_name', 'ilike', '%Яндекс%')]),
+                    [yandex])
+                found = Party.search(
+                    [('rec_name', 'not ilike', '%7736207%')])
+                self.assertIn(other, found)
+                self.assertNotIn(yandex, found)
+                # The «Контрагент» field of a contract: its autocompletion
+                self.assertEqual(
+                    [r['id'] for r in Party.autocomplete('7736207')],
+                    [yandex.id])
+                self.assertEqual(
+                    Contract.search([('rec_name', 'ilike', contract.number)]),
+                    [contract])
+                self.assertEqual(
+                    Contract.search([('rec_name', 'ilike', '%7736207%')]),
+                    [contract])
+                self.assertEqual(
+                    Contract.search([('party', 'ilike', '%7736207%')]),
+                    [contract])
+                self.assertEqual(
+                    Contract.search([('rec_name', 'ilike', '%Ромашка%')]),
+                    [other_contract])
+
+        for role in ['technician', 'courier', 'monitoring']:
+            with self.subTest(role=role), as_user(people[role]):
+                for text in ['%7736207%', '%1027700229%', '%7704010%']:
+                    self.assertEqual(
+                        Party.search([('rec_name', 'ilike', text)]), [],
+                        text)
+                    self.assertEqual(Party.autocomplete(text.strip('%')), [])
+                # By name he finds it: it is in his jobs and runs
+                self.assertEqual(
+                    Party.search([('rec_name', 'ilike', '%Яндекс%')]),
+                    [yandex])
+
+    @with_transaction()
     def test_bank_accounts_written_by_requisites_roles(self):
         """Bank accounts: written by the senior, the office, the head and the
         administrator (1.4, 4.1); read by managers and accounting; neither
