@@ -3,11 +3,12 @@ Excel table of 10 000 rows imported into an empty database, then imported
 again (everything found unchanged).
 
     .venv/bin/python bench/legacy.py [--rows 10000]
-        [--uri postgresql://postgres@127.0.0.1:5432/] [--seed 5] [--keep]
+        [--uri postgresql://postgres@127.0.0.1:5432/] [--seed 5]
+        [--name mrk_bench_legacy] [--keep]
 
 Not a test: it prints figures and a verdict and runs outside CI.
 
-A database ``mrk_bench_legacy`` is created with mrk_rent activated and a
+A database ``mrk_bench_legacy`` (``--name``) is created with mrk_rent activated and a
 company; the table is written by openpyxl like a real one: one row per
 terminal, contracts over one to three rows whose contract cells are blank
 on the following rows, amounts as «5 000,00» text or numbers, dates as
@@ -177,6 +178,8 @@ def main():
     parser.add_argument('--uri', default=os.environ.get(
             'TRYTOND_DATABASE_URI', DEFAULT_URI))
     parser.add_argument('--seed', type=int, default=5)
+    parser.add_argument('--name', default=DB_NAME,
+        help="the database to create and drop (default %(default)s)")
     parser.add_argument('--keep', action='store_true',
         help="keep the database")
     parser.add_argument('--child', nargs=2, help=argparse.SUPPRESS)
@@ -185,11 +188,11 @@ def main():
         return child(*options.child)
 
     env = dict(os.environ, TRYTOND_DATABASE_URI=options.uri,
-        TRYTOND_DATABASE__URI=options.uri, DB_NAME=DB_NAME)
+        TRYTOND_DATABASE__URI=options.uri, DB_NAME=options.name)
     env.pop('DB_CACHE', None)
     os.environ.pop('DB_CACHE', None)
     os.environ.update(TRYTOND_DATABASE_URI=options.uri,
-        TRYTOND_DATABASE__URI=options.uri, DB_NAME=DB_NAME)
+        TRYTOND_DATABASE__URI=options.uri, DB_NAME=options.name)
     if options.uri.startswith('sqlite'):
         raise SystemExit('The target is stated for PostgreSQL: give a '
             'postgresql:// URI')
@@ -199,13 +202,13 @@ def main():
     content, contracts = generate(options.rows, options.seed)
     generated = time.perf_counter() - start
     drop_db()
-    setup(DB_NAME)
+    setup(options.name)
     try:
         with tempfile.NamedTemporaryFile(suffix='.xlsx') as file:
             file.write(content)
             file.flush()
             process = subprocess.run([sys.executable, __file__, '--child',
-                    file.name, DB_NAME], env=env, stdout=subprocess.PIPE,
+                    file.name, options.name], env=env, stdout=subprocess.PIPE,
                 text=True)
         if process.returncode:
             raise SystemExit(process.returncode)
