@@ -8,17 +8,17 @@ again (everything found unchanged).
 
 Not a test: it prints figures and a verdict and runs outside CI.
 
-A database ``mrk_bench_legacy`` (``--name``) is created with mrk_rent activated and a
-company; the table is written by openpyxl like a real one: one row per
-terminal, contracts over one to three rows whose contract cells are blank
-on the following rows, amounts as «5 000,00» text or numbers, dates as
-text or Excel dates, per-contract and per-terminal rents, cash, transfer
-and invoice, one contract in ten with a change of rent from a later date
-on its last row, cash contracts on twenty routes. A fresh process (the
-server's share: the pool loaded, the company in the context) times
-reading the file alone, the dry run, the import and the second import,
-each in its transaction (the first three rolled back but the import), and
-reports its peak RSS.
+A database ``mrk_bench_legacy`` (``--name``) is created with mrk_rent
+activated and a company; the table is written by openpyxl like a real one:
+one row per terminal, contracts over one to three rows whose contract cells
+are blank on the following rows, amounts as «5 000,00» text or numbers,
+dates as text or Excel dates, per-contract and per-terminal rents, cash,
+transfer and invoice, one contract in ten with a change of rent from a
+later date on its last row, cash contracts on twenty routes. A fresh
+process (the server's share: the pool loaded, the company in the context)
+times reading the file alone, the dry run, the import and the second
+import, each in its transaction (the first three rolled back but the
+import), and reports its peak RSS.
 
 Target (issue 11, PostgreSQL): 10 000 rows imported in <= 20 s with a
 peak memory <= 500 MB; the script prints PASS or MISS and exits with 1 on
