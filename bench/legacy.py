@@ -4,7 +4,7 @@ again (everything found unchanged).
 
     .venv/bin/python bench/legacy.py [--rows 10000]
         [--uri postgresql://postgres@127.0.0.1:5432/] [--seed 5]
-        [--name mrk_bench_legacy] [--keep]
+        [--name mrk_bench_legacy] [--keep] [--profile FILE]
 
 Not a test: it prints figures and a verdict and runs outside CI.
 
@@ -111,8 +111,9 @@ def generate(rows, seed):
     return output.getvalue(), contract
 
 
-def child(path, name):
+def child(path, name, profile=None):
     "Run in a fresh process: time the steps, print JSON"
+    import cProfile
     import resource
 
     from trytond.pool import Pool
@@ -137,10 +138,17 @@ def child(path, name):
             figures['read_s'] = time.perf_counter() - start
             figures['rows'] = len(table.rows)
             for step, dry_run in [('dry_run_s', True), ('import_s', False)]:
+                profiler = None
+                if profile and not dry_run:
+                    profiler = cProfile.Profile()
+                    profiler.enable()
                 start = time.perf_counter()
                 result = Import.import_file(content, dry_run=dry_run,
                     filename='bench.xlsx')
                 figures[step] = time.perf_counter() - start
+                if profiler:
+                    profiler.disable()
+                    profiler.dump_stats(profile)
                 if result.errors:
                     print(result.format_errors()[:3000], file=sys.stderr)
                     raise SystemExit(2)
@@ -182,7 +190,10 @@ def main():
         help="the database to create and drop (default %(default)s)")
     parser.add_argument('--keep', action='store_true',
         help="keep the database")
-    parser.add_argument('--child', nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument('--profile', metavar='FILE',
+        help="write the cProfile statistics of the import to FILE "
+        "(the import is then slower: not a figure to report)")
+    parser.add_argument('--child', nargs='+', help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
         return child(*options.child)
@@ -208,8 +219,10 @@ def main():
             file.write(content)
             file.flush()
             process = subprocess.run([sys.executable, __file__, '--child',
-                    file.name, options.name], env=env, stdout=subprocess.PIPE,
-                text=True)
+                    file.name, options.name]
+                + ([os.path.abspath(options.profile)]
+                    if options.profile else []),
+                env=env, stdout=subprocess.PIPE, text=True)
         if process.returncode:
             raise SystemExit(process.returncode)
         figures = json.loads(process.stdout.strip().splitlines()[-1])
