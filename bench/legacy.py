@@ -3,21 +3,22 @@ Excel table of 10 000 rows imported into an empty database, then imported
 again (everything found unchanged).
 
     .venv/bin/python bench/legacy.py [--rows 10000]
-        [--uri postgresql://postgres@127.0.0.1:5432/] [--seed 5] [--keep]
+        [--uri postgresql://postgres@127.0.0.1:5432/] [--seed 5]
+        [--name mrk_bench_legacy] [--keep] [--profile FILE]
 
 Not a test: it prints figures and a verdict and runs outside CI.
 
-A database ``mrk_bench_legacy`` is created with mrk_rent activated and a
-company; the table is written by openpyxl like a real one: one row per
-terminal, contracts over one to three rows whose contract cells are blank
-on the following rows, amounts as «5 000,00» text or numbers, dates as
-text or Excel dates, per-contract and per-terminal rents, cash, transfer
-and invoice, one contract in ten with a change of rent from a later date
-on its last row, cash contracts on twenty routes. A fresh process (the
-server's share: the pool loaded, the company in the context) times
-reading the file alone, the dry run, the import and the second import,
-each in its transaction (the first three rolled back but the import), and
-reports its peak RSS.
+A database ``mrk_bench_legacy`` (``--name``) is created with mrk_rent
+activated and a company; the table is written by openpyxl like a real one:
+one row per terminal, contracts over one to three rows whose contract cells
+are blank on the following rows, amounts as «5 000,00» text or numbers,
+dates as text or Excel dates, per-contract and per-terminal rents, cash,
+transfer and invoice, one contract in ten with a change of rent from a
+later date on its last row, cash contracts on twenty routes. A fresh
+process (the server's share: the pool loaded, the company in the context)
+times reading the file alone, the dry run, the import and the second
+import, each in its transaction (the first three rolled back but the
+import), and reports its peak RSS.
 
 Target (issue 11, PostgreSQL): 10 000 rows imported in <= 20 s with a
 peak memory <= 500 MB; the script prints PASS or MISS and exits with 1 on
@@ -110,8 +111,9 @@ def generate(rows, seed):
     return output.getvalue(), contract
 
 
-def child(path, name):
+def child(path, name, profile=None):
     "Run in a fresh process: time the steps, print JSON"
+    import cProfile
     import resource
 
     from trytond.pool import Pool
@@ -136,10 +138,17 @@ def child(path, name):
             figures['read_s'] = time.perf_counter() - start
             figures['rows'] = len(table.rows)
             for step, dry_run in [('dry_run_s', True), ('import_s', False)]:
+                profiler = None
+                if profile and not dry_run:
+                    profiler = cProfile.Profile()
+                    profiler.enable()
                 start = time.perf_counter()
                 result = Import.import_file(content, dry_run=dry_run,
                     filename='bench.xlsx')
                 figures[step] = time.perf_counter() - start
+                if profiler:
+                    profiler.disable()
+                    profiler.dump_stats(profile)
                 if result.errors:
                     print(result.format_errors()[:3000], file=sys.stderr)
                     raise SystemExit(2)
@@ -177,19 +186,24 @@ def main():
     parser.add_argument('--uri', default=os.environ.get(
             'TRYTOND_DATABASE_URI', DEFAULT_URI))
     parser.add_argument('--seed', type=int, default=5)
+    parser.add_argument('--name', default=DB_NAME,
+        help="the database to create and drop (default %(default)s)")
     parser.add_argument('--keep', action='store_true',
         help="keep the database")
-    parser.add_argument('--child', nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument('--profile', metavar='FILE',
+        help="write the cProfile statistics of the import to FILE "
+        "(the import is then slower: not a figure to report)")
+    parser.add_argument('--child', nargs='+', help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
         return child(*options.child)
 
     env = dict(os.environ, TRYTOND_DATABASE_URI=options.uri,
-        TRYTOND_DATABASE__URI=options.uri, DB_NAME=DB_NAME)
+        TRYTOND_DATABASE__URI=options.uri, DB_NAME=options.name)
     env.pop('DB_CACHE', None)
     os.environ.pop('DB_CACHE', None)
     os.environ.update(TRYTOND_DATABASE_URI=options.uri,
-        TRYTOND_DATABASE__URI=options.uri, DB_NAME=DB_NAME)
+        TRYTOND_DATABASE__URI=options.uri, DB_NAME=options.name)
     if options.uri.startswith('sqlite'):
         raise SystemExit('The target is stated for PostgreSQL: give a '
             'postgresql:// URI')
@@ -199,14 +213,16 @@ def main():
     content, contracts = generate(options.rows, options.seed)
     generated = time.perf_counter() - start
     drop_db()
-    setup(DB_NAME)
+    setup(options.name)
     try:
         with tempfile.NamedTemporaryFile(suffix='.xlsx') as file:
             file.write(content)
             file.flush()
             process = subprocess.run([sys.executable, __file__, '--child',
-                    file.name, DB_NAME], env=env, stdout=subprocess.PIPE,
-                text=True)
+                    file.name, options.name]
+                + ([os.path.abspath(options.profile)]
+                    if options.profile else []),
+                env=env, stdout=subprocess.PIPE, text=True)
         if process.returncode:
             raise SystemExit(process.returncode)
         figures = json.loads(process.stdout.strip().splitlines()[-1])

@@ -3,6 +3,7 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from sql import Null
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields)
@@ -11,7 +12,8 @@ from trytond.modules.mrk_base.model import (
     WorkflowGuardMixin, check_write_rule, rec_name_domain)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, Id, If
-from trytond.transaction import Transaction
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import AmendmentError, ChangeRequestError, ContractError
 
@@ -326,13 +328,26 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         Party = pool.get('party.party')
         config = Configuration(1)
         vlist = [v.copy() for v in vlist]
+        # The client managers of the counterparties, read at once
+        party_ids = {v['party'] for v in vlist
+            if not v.get('manager') and v.get('party')}
+        managers = {}
+        with without_check_access():
+            for sub_ids in grouped_slice(
+                    sorted(party_ids), backend.MAX_QUERY_PARAMS):
+                managers.update((p['id'], p['mrk_manager'])
+                    for p in Party.read(list(sub_ids), ['mrk_manager']))
+        # The journal numbers of the batch taken from the sequence at once
+        without_number = [v for v in vlist if not v.get('number')]
+        if without_number:
+            for values, number in zip(without_number,
+                    config.contract_sequence.get_many(len(without_number))):
+                values['number'] = number
         for values in vlist:
-            if not values.get('number'):
-                values['number'] = config.contract_sequence.get()
             if not values.get('manager') and values.get('party'):
-                party = Party(values['party'])
-                if party.mrk_manager:
-                    values['manager'] = party.mrk_manager.id
+                manager = managers.get(values['party'])
+                if manager:
+                    values['manager'] = manager
         return super().create(vlist)
 
     @classmethod

@@ -1,13 +1,14 @@
 from sql import Column, Null
 from sql.conditionals import Case, Coalesce
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, fields, sequence_ordered)
 from trytond.modules.mrk_base.model import rec_name_domain
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.tools import is_full_text, lstrip_wildcard
+from trytond.tools import grouped_slice, is_full_text, lstrip_wildcard
 from trytond.transaction import Transaction
 
 from . import requisites
@@ -142,7 +143,26 @@ class Party(metaclass=PoolMeta):
         for name in ['inn', 'kpp', 'ogrn']:
             if values.get(name):
                 values[name] = requisites.clean(values[name]).upper()
+        if mode == 'create':
+            # The forms of the code are stored with the party rather than
+            # written back one party at a time after the creation
+            party = cls()
+            party.code = values.get('code')
+            values.update(party.compute_fields({'code'}))
         return values
+
+    @classmethod
+    def _compute_fields(cls, parties, field_names=None):
+        "Write only the computed values that differ from the stored ones"
+        to_write = []
+        for party in parties:
+            values = {name: value
+                for name, value in party.compute_fields(field_names).items()
+                if getattr(party, name) != value}
+            if values:
+                to_write.extend([[party], values])
+        if to_write:
+            cls.write(*to_write)
 
     @fields.depends('inn', 'kpp', 'ogrn')
     def on_change_inn(self):
@@ -222,6 +242,15 @@ class Party(metaclass=PoolMeta):
 
     @classmethod
     def create(cls, vlist):
+        # The codes of the batch taken from the sequence at once
+        vlist = [v.copy() for v in vlist]
+        without_code = [v for v in vlist if not v.get('code')]
+        if without_code:
+            sequence = cls._code_sequence()
+            if sequence:
+                for values, code in zip(without_code,
+                        sequence.get_many(len(without_code))):
+                    values['code'] = code
         parties = super().create(vlist)
         cls._warn_duplicate(parties)
         return parties
@@ -235,19 +264,29 @@ class Party(metaclass=PoolMeta):
 
     @classmethod
     def _warn_duplicate(cls, parties):
-        "A second counterparty with the same INN and KPP gets a warning"
+        """A second counterparty with the same INN and KPP gets a warning.
+
+        One search per slice of INNs for the whole batch: the others are
+        those already stored and those created or written in the same
+        call."""
         pool = Pool()
         Warning = pool.get('res.user.warning')
+        parties = [p for p in parties if p.inn]
+        if not parties:
+            return
+        by_key = {}
+        for sub in grouped_slice(
+                sorted({p.inn for p in parties}), backend.MAX_QUERY_PARAMS):
+            for other in cls.search_read([('inn', 'in', list(sub))],
+                    fields_names=['inn', 'kpp']):
+                by_key.setdefault(
+                    (other['inn'], other['kpp']), []).append(other['id'])
         for party in parties:
-            if not party.inn:
-                continue
-            others = cls.search([
-                    ('id', '!=', party.id),
-                    ('inn', '=', party.inn),
-                    ('kpp', '=', party.kpp),
-                    ], limit=1)
-            if others:
-                other, = others
+            other = next((o for o in by_key.get(
+                        (party.inn, party.kpp), [])
+                    if o != party.id), None)
+            if other is not None:
+                other = cls(other)
                 key = Warning.format('mrk_duplicate_inn', [party])
                 if Warning.check(key):
                     raise DuplicateRequisitesWarning(key, gettext(

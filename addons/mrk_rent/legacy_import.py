@@ -46,8 +46,9 @@ STATUSES = ['created', 'updated', 'unchanged']
 _RANK = {s: i for i, s in enumerate(reversed(STATUSES))}
 ONE_DAY = datetime.timedelta(days=1)
 SLICE = 500
-# Records created or written per call
-BATCH = 250
+# Records created or written per call: trytond checks every id of the
+# batch a record was browsed with, so a larger slice costs more per record
+BATCH = 100
 
 
 def limits():

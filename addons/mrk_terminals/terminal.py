@@ -5,17 +5,21 @@ installing and removing a terminal (2.1–2.10, done field jobs) write
 placements, and the terminal's state follows its placements. A terminal
 stands in one place at a time: placements of one terminal never overlap.
 """
-from sql import Null
+from sql import Literal, Null
+from sql.operators import Exists
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, Workflow,
     fields)
+from trytond.model.fields import SQL_OPERATORS
 from trytond.modules.mrk_base.model import (
     WorkflowGuardMixin, rec_name_domain)
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import without_check_access
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import PlacementError, TerminalError
 
@@ -208,11 +212,19 @@ class Terminal(
         open, back in stock when the last one is closed."""
         pool = Pool()
         Placement = pool.get('mrk.terminal.placement')
-        terminals = cls.browse({t.id for t in terminals})
-        placed = {p.terminal.id for p in Placement.search([
-                    ('terminal', 'in', [t.id for t in terminals]),
-                    ('removed_on', '=', None),
-                    ])}
+        placement = Placement.__table__()
+        cursor = Transaction().connection.cursor()
+        terminals = cls.browse(sorted({t.id for t in terminals}))
+        # One query per slice: the terminals with an open placement
+        placed = set()
+        for sub_ids in grouped_slice(
+                [t.id for t in terminals], backend.MAX_QUERY_PARAMS):
+            cursor.execute(*placement.select(placement.terminal,
+                    where=SQL_OPERATORS['in'](
+                        placement.terminal, list(sub_ids))
+                    & (placement.removed_on == Null),
+                    group_by=[placement.terminal]))
+            placed.update(i for i, in cursor)
         installed, stocked = [], []
         for terminal in terminals:
             if terminal.id in placed and terminal.state != 'installed':
@@ -306,8 +318,31 @@ class Placement(ModelSQL, ModelView):
     def check_overlap(cls, placements):
         """A terminal stands in one place at a time: a placement may start
         the day another ends (removed in the morning, installed elsewhere the
-        same day) but never inside it."""
+        same day) but never inside it.
+
+        One query per slice of the placements finds those that overlap
+        another one, stored or of the same batch; the first of them is
+        then named with the other one it overlaps."""
+        table = cls.__table__()
+        stored = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        overlapping = set()
+        for sub_ids in grouped_slice(
+                [p.id for p in placements], backend.MAX_QUERY_PARAMS):
+            cursor.execute(*table.select(table.id,
+                    where=SQL_OPERATORS['in'](table.id, list(sub_ids))
+                    & Exists(stored.select(Literal(1),
+                            where=(stored.terminal == table.terminal)
+                            & (stored.id != table.id)
+                            & ((stored.removed_on == Null)
+                                | (stored.removed_on > table.installed_on))
+                            & ((table.removed_on == Null)
+                                | (stored.installed_on
+                                    < table.removed_on))))))
+            overlapping.update(i for i, in cursor)
         for placement in placements:
+            if placement.id not in overlapping:
+                continue
             domain = [
                 ('id', '!=', placement.id),
                 ('terminal', '=', placement.terminal.id),

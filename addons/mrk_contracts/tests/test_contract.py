@@ -152,6 +152,68 @@ class MrkContractsContractTestCase(ContractTestMixin, ModuleTestCase):
                     'kpp': '773602001'}])
 
     @with_transaction()
+    def test_duplicate_inn_kpp_warns_within_one_call(self):
+        """The duplicate warning is checked for the whole call at once: two
+        new counterparties of one call, or one of many against a stored
+        one, are named (1.4)"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Party.create([{'name': 'Первый', 'inn': '7707083893',
+                    'kpp': '773601001'}])
+        with self.assertRaisesRegex(UserWarning,
+                'Второй.*7707083893.*773601001.*Первый'):
+            Party.create([{'name': 'Филиал %s' % i, 'inn': '7707083893',
+                        'kpp': '7736%02d001' % i} for i in range(2, 40)]
+                + [{'name': 'Второй', 'inn': '7707083893',
+                        'kpp': '773601001'}])
+        with self.assertRaisesRegex(UserWarning,
+                'Третий.*500100732259.*Четвёртый'):
+            Party.create([{'name': 'Третий', 'inn': '500100732259'},
+                    {'name': 'Четвёртый', 'inn': '500100732259'}])
+        # Distinct requisites in one call: no warning, each its own code
+        parties = Party.create([
+                {'name': 'ИП %s' % i, 'inn': inn} for i, inn in enumerate(
+                    ['7830002293', '7702070139', '7728168971'])])
+        codes = [p.code for p in parties]
+        self.assertEqual(len(set(codes)), 3)
+        self.assertTrue(all(codes))
+        self.assertEqual([p.code_alnum for p in parties],
+            [''.join(c for c in code if c.isalnum()) for code in codes])
+
+    @with_transaction()
+    def test_contracts_of_one_call_get_their_managers(self):
+        """Contracts created in one call each get the client manager of
+        their counterparty's portfolio and their own number (1.1)"""
+        pool = Pool()
+        Contract = pool.get('mrk.contract')
+        company, people = self.setup_service()
+        first = make_party(manager=people['manager'])
+        second = make_party(name='ООО «Василёк»', manager=people['manager2'])
+        orphan = make_party(name='ООО «Лютик»')
+        with Transaction().set_user(people['head'].id), \
+                Transaction().set_context(
+                    _check_access=True, company=company.id):
+            contracts = Contract.create([{
+                        'company': company.id,
+                        'currency': company.currency.id,
+                        'party': party.id,
+                        'date': D(2025, 12, 20),
+                        'start_date': D(2026, 1, 1),
+                        'end_date': D(2026, 12, 31),
+                        } for party in [first, second, orphan, first]]
+                + [{'company': company.id, 'currency': company.currency.id,
+                        'party': second.id, 'manager': people['manager'].id,
+                        'date': D(2025, 12, 20),
+                        'start_date': D(2026, 1, 1),
+                        'end_date': D(2026, 12, 31)}])
+        self.assertEqual([c.manager for c in contracts], [
+                people['manager'], people['manager2'], None,
+                people['manager'], people['manager']])
+        numbers = [c.number for c in contracts]
+        self.assertEqual(len(set(numbers)), 5)
+        self.assertTrue(all(n.startswith('А-') for n in numbers))
+
+    @with_transaction()
     def test_standard_contract_goes_active(self):
         "A standard contract gets its number and goes straight to active"
         pool = Pool()

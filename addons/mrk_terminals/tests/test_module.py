@@ -152,6 +152,60 @@ class MrkTerminalsTestCase(ModuleTestCase):
             Placement.install([terminal], shop, D(2026, 5, 1))
 
     @with_transaction()
+    def test_overlap_checked_for_the_whole_call(self):
+        """Placements created in one call are checked against each other
+        and against the stored ones, naming the terminal, both points and
+        the dates; the terminals of the call all change state"""
+        pool = Pool()
+        Placement = pool.get('mrk.terminal.placement')
+        Terminal = pool.get('mrk.terminal')
+        create_company()
+        party = make_party()
+        shop = make_point(party)
+        cafe = make_point(party, name='Кафе', address='ул. Ленина, д. 1')
+        terminals = make_terminals(*('SN-%04d' % i for i in range(1, 31)))
+        stored = terminals[10]
+        first, = Placement.create([{
+                    'terminal': stored.id, 'point': shop.id,
+                    'installed_on': D(2026, 1, 10),
+                    'removed_on': D(2026, 3, 1),
+                    }])
+
+        # Within the call: the same terminal twice at once
+        with self.assertRaisesRegex(ValidationError,
+                'SN-0003.*Кафе.*15.02.2026.*Магазин на Мира.*01.02.2026'
+                '.*01.04.2026'):
+            Placement.create([{
+                        'terminal': t.id, 'point': cafe.id,
+                        'installed_on': D(2026, 2, 15),
+                        } for t in terminals[:5]]
+                + [{'terminal': terminals[2].id, 'point': shop.id,
+                        'installed_on': D(2026, 2, 1),
+                        'removed_on': D(2026, 4, 1)}])
+        Placement.delete(Placement.search([('id', '!=', first.id)]))
+
+        # Against a stored placement, among many that fit
+        with self.assertRaisesRegex(ValidationError,
+                'SN-0011.*Кафе.*01.02.2026.*Магазин на Мира.*10.01.2026'
+                '.*01.03.2026'):
+            Placement.create([{
+                        'terminal': t.id, 'point': cafe.id,
+                        'installed_on': D(2026, 2, 1),
+                        } for t in terminals])
+        Placement.delete(Placement.search([('id', '!=', first.id)]))
+
+        # All fit: every terminal of the call is installed, then in stock
+        placements = Placement.create([{
+                    'terminal': t.id, 'point': cafe.id,
+                    'installed_on': D(2026, 3, 1),
+                    } for t in terminals])
+        self.assertEqual({t.state for t in Terminal.browse(terminals)},
+            {'installed'})
+        Placement.write(placements, {'removed_on': D(2026, 6, 1)})
+        self.assertEqual({t.state for t in Terminal.browse(terminals)},
+            {'in_stock'})
+
+    @with_transaction()
     def test_remove_checks_point_and_date(self):
         "A terminal is removed only from where it stands, after it came"
         pool = Pool()
