@@ -15,7 +15,6 @@ import ast
 import datetime
 import unittest
 from contextlib import contextmanager
-from decimal import Decimal
 from pathlib import Path
 
 from trytond.model.exceptions import DomainValidationError

@@ -11,7 +11,6 @@ every role still reads the models of the screens its menu shows."""
 import datetime
 import re
 import unittest
-from decimal import Decimal
 from pathlib import Path
 
 from trytond.model import ModelSQL
@@ -21,9 +20,10 @@ from trytond.modules.mrk_field_jobs.tests.tools import (
     agree_values, make_job, make_party, make_point, make_terminals,
     setup_service, start_smtp_server)
 from trytond.modules.mrk_rent.tests.tools import make_contract, make_term
+from trytond.modules.mrk_base.access import unrestricted
+from trytond.modules.mrk_base.tests.tools import as_user
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, drop_db, with_transaction
-from trytond.tools.domain_inversion import is_leaf
 from trytond.transaction import Transaction
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,23 +97,6 @@ def read_table():
     return matrix
 
 
-def unrestricted(domain):
-    "Whether a record rule domain lets every record through"
-    if not domain:
-        return True
-    if is_leaf(domain):
-        return False
-    if domain[0] == 'OR':
-        return any(unrestricted(d) for d in domain[1:])
-    if domain[0] == 'AND':
-        domain = domain[1:]
-    return all(unrestricted(d) for d in domain)
-
-
-def as_user(user):
-    "The context of a client's call: access rights and rules apply"
-    return Transaction().set_user(user.id), Transaction().set_context(
-        _check_access=True)
 
 
 def make_role_users():
@@ -174,8 +157,7 @@ class AccessMatrixTestCase(unittest.TestCase):
         for model, roles in self.matrix.items():
             for role, (letters, limited) in roles.items():
                 with self.subTest(model=model, role=role):
-                    user, context = as_user(users[role])
-                    with user, context:
+                    with as_user(users[role]):
                         for letter, mode in MODES.items():
                             allowed = ModelAccess.check(
                                 model, mode, raise_exception=False)
@@ -204,8 +186,7 @@ class AccessMatrixTestCase(unittest.TestCase):
             menus = Menu.search([])
         for role, user in users.items():
             with self.subTest(role=role):
-                user_ctx, context = as_user(user)
-                with user_ctx, context:
+                with as_user(user):
                     visible = Menu.search([('id', 'in', [m.id for m in menus])])
                     models = set()
                     for menu in visible:
@@ -267,8 +248,7 @@ class AccessMatrixTestCase(unittest.TestCase):
         visit, = Visit.create([{'job': w['job'].id, 'result': 'planned'}])
         other_visit, = Visit.create([{
                     'job': w['other_job'].id, 'result': 'planned'}])
-        user, context = as_user(people['manager'])
-        with user, context:
+        with as_user(people['manager']):
             RentTerm.write([w['term']], {'reason': 'Согласовано'})
             with self.assertRaises(AccessError):
                 RentTerm.write([w['other_term']], {'reason': 'x'})
@@ -301,8 +281,7 @@ class AccessMatrixTestCase(unittest.TestCase):
         Visit = pool.get('mrk.field_job.visit')
         w = self.setup_work()
         visit, = Visit.create([{'job': w['job'].id, 'result': 'planned'}])
-        user, context = as_user(w['people']['monitoring'])
-        with user, context:
+        with as_user(w['people']['monitoring']):
             self.assertEqual(len(FieldJob.search([])), 2)
             with self.assertRaises(AccessError):
                 FieldJob.create([{
@@ -330,8 +309,7 @@ class AccessMatrixTestCase(unittest.TestCase):
         w = self.setup_work()
         people = w['people']
         other = people['technician2'].id
-        user, context = as_user(people['manager'])
-        with user, context:
+        with as_user(people['manager']):
             for Model, domain in [
                     (Point, [('field_jobs.technician', '=', other)]),
                     (Point, [('field_jobs', 'where',
@@ -349,8 +327,7 @@ class AccessMatrixTestCase(unittest.TestCase):
                             people['technician'].id)]), [w['point']])
             self.assertEqual(Terminal.search_count(
                     [('field_jobs', '!=', None)]), 0)
-        user, context = as_user(people['manager2'])
-        with user, context:
+        with as_user(people['manager2']):
             self.assertEqual(
                 Placement.search_count([('install_job', '!=', None)]), 1)
 
@@ -366,8 +343,7 @@ class AccessMatrixTestCase(unittest.TestCase):
         w = self.setup_work()
         people = w['people']
         other = people['technician2'].id
-        user, context = as_user(people['technician'])
-        with user, context:
+        with as_user(people['technician']):
             self.assertEqual(FieldJob.search([]), [w['job']])
             for Model, domain in [
                     (Point, [('field_jobs.technician', '=', other)]),
@@ -426,8 +402,7 @@ class AccessMatrixTestCase(unittest.TestCase):
             "A fresh context per call: a context manager is entered once"
             return as_user(people['manager'])
 
-        user, context = as_deputy()
-        with user, context:
+        with as_deputy():
             self.assertEqual(FieldJob.search([]), [w['job']])
             with self.assertRaises(AccessError):
                 FieldJob.read([job.id], ['number'])
@@ -452,8 +427,7 @@ class AccessMatrixTestCase(unittest.TestCase):
                     'date_from': today,
                     'date_to': today + datetime.timedelta(days=7),
                     }])
-        user, context = as_deputy()
-        with user, context:
+        with as_deputy():
             self.assertEqual(FieldJob.search([], order=[('id', 'ASC')]),
                 [w['job'], w['other_job'], job])
             self.assertEqual(
@@ -469,8 +443,7 @@ class AccessMatrixTestCase(unittest.TestCase):
         self.assertEqual(Contract(draft.id).state, 'active')
         self.assertEqual(Contract(contract.id).notes, 'Звонил заместитель')
         # Other managers gain nothing
-        user2, context2 = as_user(people['manager2'])
-        with user2, context2:
+        with as_user(people['manager2']):
             with self.assertRaises(AccessError):
                 FieldJob.write([w['job']], {'contact_phone': 'x'})
 
@@ -478,8 +451,7 @@ class AccessMatrixTestCase(unittest.TestCase):
                 'date_from': today - datetime.timedelta(days=7),
                 'date_to': today - datetime.timedelta(days=1),
                 })
-        user, context = as_deputy()
-        with user, context:
+        with as_deputy():
             self.assertEqual(FieldJob.search([]), [w['job']])
             for model, record, values in [
                     (Contract, contract, {'notes': 'x'}),
@@ -527,17 +499,15 @@ class AccessMatrixTestCase(unittest.TestCase):
             (RentTerm, [('contract', 'ilike', '%1027700229%')], [term]),
             ]
         for role in ['manager', 'senior', 'office', 'head']:
-            user, context = as_user(people[role])
-            with self.subTest(role=role), user, context:
+            with self.subTest(role=role), as_user(people[role]):
                 for Model, domain, expected in searches:
                     self.assertEqual(Model.search(domain), expected,
                         (Model.__name__, domain))
         for role, Model in [('technician', Point), ('courier', Point),
                 ('monitoring', Point), ('monitoring', FieldJob),
                 ('monitoring', Contract), ('monitoring', RentTerm)]:
-            user, context = as_user(people[role])
             with self.subTest(role=role, model=Model.__name__), \
-                    user, context:
+                    as_user(people[role]):
                 self.assertEqual(
                     Model.search([('rec_name', 'ilike', inn)]), [])
                 # By the name they find what they read

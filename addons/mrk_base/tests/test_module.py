@@ -4,6 +4,7 @@ import datetime
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError, ValidationError
+from .tools import as_user
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -28,10 +29,6 @@ def make_user(login, role=None):
     return user
 
 
-def as_user(user):
-    "Context of an RPC call by user: access rights and record rules apply"
-    return Transaction().set_user(user.id), Transaction().set_context(
-        _check_access=True)
 
 
 class MrkBaseTestCase(ModuleTestCase):
@@ -328,8 +325,7 @@ class MrkBaseTestCase(ModuleTestCase):
         for role, activity in [('manager2', late), ('office', office)]:
             escalation = activity.escalation
             self.assertEqual(escalation.owner, people['head'])
-            user, context = as_user(people[role])
-            with self.subTest(role=role), user, context:
+            with self.subTest(role=role), as_user(people[role]):
                 values, = Activity.read([activity.id], names)
                 self.assertEqual(values['escalation'], escalation.id)
                 self.assertEqual(values['escalation.']['rec_name'],
@@ -349,8 +345,8 @@ class MrkBaseTestCase(ModuleTestCase):
                     Activity.write([escalation], {'result': 'x'})
                 # His own he still closes
                 Activity.do([activity])
-            user, context = as_user(people['manager'])
-            with self.subTest(role=role, other='manager'), user, context:
+            with self.subTest(role=role, other='manager'), \
+                    as_user(people['manager']):
                 with self.assertRaises(AccessError):
                     Activity.read([escalation.id], ['name'])
         self.assertEqual(
@@ -376,8 +372,7 @@ class MrkBaseTestCase(ModuleTestCase):
                     }])
         escalation, = Activity.escalate(date=D(2026, 1, 31))
         self.assertEqual(escalation.owner, people['office'])
-        user, context = as_user(people['office'])
-        with user, context:
+        with as_user(people['office']):
             view = Activity.fields_view_get(view_type='form')
             names = list(view['fields']) + [
                 'owner.rec_name', 'function.rec_name', 'party.rec_name',
@@ -392,8 +387,7 @@ class MrkBaseTestCase(ModuleTestCase):
                 Activity.do([late])
             self.assertNotIn(late, Activity.search(
                     [('owner', '=', people['office'].id)]))
-        user, context = as_user(people['manager'])
-        with user, context:
+        with as_user(people['manager']):
             with self.assertRaises(AccessError):
                 Activity.read([late.id], ['name'])
 

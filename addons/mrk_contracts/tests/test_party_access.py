@@ -2,11 +2,11 @@
 bank accounts, contact persons and requisites, their export, the history of
 bank accounts, and who reassigns a portfolio."""
 import datetime
-from contextlib import contextmanager
 from decimal import Decimal
 
 from trytond.model.exceptions import AccessError
 from trytond.modules.mrk_base.exceptions import PortfolioAccessError
+from trytond.modules.mrk_base.tests.tools import as_user
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
@@ -23,12 +23,6 @@ ACCOUNT = {
     }
 
 
-@contextmanager
-def as_user(user):
-    "Act as user through the access checks of a client call"
-    with Transaction().set_user(user.id), \
-            Transaction().set_context(_check_access=True):
-        yield
 
 
 class PartyAccessTestCase(ContractTestMixin, DatabaseTestCase):

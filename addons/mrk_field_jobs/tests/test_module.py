@@ -3,10 +3,10 @@ the gapless journal, the agreement and the services' notices, the control
 call, issuing, the technician's report, problems on site, the end of the day,
 re-agreement, placements and access per role."""
 import datetime
-from contextlib import contextmanager
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessButtonError, AccessError
+from trytond.modules.mrk_base.tests.tools import as_user
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -16,13 +16,6 @@ from .tools import (
     make_party, make_point, make_terminals, setup_service, start_smtp_server)
 
 
-@contextmanager
-def as_user(user):
-    "Act as user through the access checks of a client call"
-    transaction = Transaction()
-    with transaction.set_user(user.id), \
-            transaction.set_context(_check_access=True):
-        yield
 
 
 def open_activities(job, code=None):

@@ -152,7 +152,6 @@ def malformed(seed):
         cells[rng.randrange(len(HEADER))] = rng.choice(BAD_VALUES)
     elif kind == 'shifted':
         # Rows of a contract with the contract cells blank, one cell wrong
-        first = sheet_rows[1][1]
         for extra in range(rng.randint(1, 3)):
             cells = [None] * len(HEADER)
             cells[7] = 'FZ-more-%s-%s' % (seed, extra)

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessButtonError, AccessError
 from trytond.modules.mrk_contracts.amount import format_date_long
+from trytond.modules.mrk_base.tests.tools import as_user
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
@@ -23,13 +24,6 @@ MARCH = D(2026, 3, 1)
 NBSP = '\u00a0'
 
 
-@contextmanager
-def as_user(user):
-    "Act as user through the access checks of a client call"
-    transaction = Transaction()
-    with transaction.set_user(user.id), \
-            transaction.set_context(_check_access=True):
-        yield
 
 
 def text(value):

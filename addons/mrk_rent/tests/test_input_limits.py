@@ -9,7 +9,6 @@ import datetime
 from trytond.modules.mrk_base.exceptions import InputLimitError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
-from trytond.transaction import Transaction
 
 from . import tools
 from .test_cash import MARCH, as_user, setup_cash

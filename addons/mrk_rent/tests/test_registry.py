@@ -3,16 +3,15 @@ with exact kopecks, flags and bank requisites, the checks of monitoring and
 accounting, approval with the invoices received (seed question 4), the
 export for the bank and the printed registry, access per role."""
 import io
-from contextlib import contextmanager
 from types import SimpleNamespace
 
 import openpyxl
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessButtonError, AccessError
+from trytond.modules.mrk_base.tests.tools import as_user
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
-from trytond.transaction import Transaction
 
 from . import tools
 from .tools import (
@@ -22,12 +21,6 @@ from .tools import (
 FEBRUARY = D(2026, 2, 1)
 
 
-@contextmanager
-def as_user(user):
-    "Act as user through the client: access rights checked"
-    with Transaction().set_user(user.id), \
-            Transaction().set_context(_check_access=True):
-        yield
 
 
 def setup_registry():
