@@ -13,7 +13,6 @@ none. An owner absent without a deputy on the absence gives his work to the
 function's deputy in the matrix."""
 import ast
 import datetime
-import unittest
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,8 +21,9 @@ from trytond.modules.mrk_base.tests.tools import start_smtp_server
 from trytond.modules.mrk_field_jobs.tests.tools import (
     agree_values, make_job, make_party, make_point, make_user, setup_service)
 from trytond.modules.mrk_rent.tests.tools import make_contract, make_term
+from trytond.modules.mrk_base.tests.tools import DatabaseTestCase
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, drop_db, with_transaction
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,19 +74,9 @@ def scheduling_calls():
             yield path.relative_to(ROOT), codes[0], owner
 
 
-class MatrixOwnersTestCase(unittest.TestCase):
+class MatrixOwnersTestCase(DatabaseTestCase):
     "Who gets the activities: the matrix, the approvers, the absences"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module(MODULES)
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
+    modules = MODULES
 
     def setUp(self):
         super().setUp()

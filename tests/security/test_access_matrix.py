@@ -21,9 +21,9 @@ from trytond.modules.mrk_field_jobs.tests.tools import (
     setup_service, start_smtp_server)
 from trytond.modules.mrk_rent.tests.tools import make_contract, make_term
 from trytond.modules.mrk_base.access import unrestricted
-from trytond.modules.mrk_base.tests.tools import as_user
+from trytond.modules.mrk_base.tests.tools import DatabaseTestCase, as_user
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, drop_db, with_transaction
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,20 +115,14 @@ def make_role_users():
     return users
 
 
-class AccessMatrixTestCase(unittest.TestCase):
+class AccessMatrixTestCase(DatabaseTestCase):
     "The access matrix of docs/roles.md at the server"
+    modules = MODULES
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        drop_db()
-        activate_module(MODULES)
         cls.matrix = read_table()
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
 
     @with_transaction()
     def test_table_lists_every_model(self):

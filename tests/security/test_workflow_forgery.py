@@ -11,7 +11,6 @@ path, the button of the right role, still works.
 The tables are the documented rules (docs/admin.md, «Безопасность:
 состояния и согласования»): who tries what on which record.
 """
-from unittest import TestCase
 
 from trytond.exceptions import UserError
 from trytond.modules.mrk_base.exceptions import WorkflowAccessError
@@ -22,9 +21,9 @@ from trytond.modules.mrk_field_jobs.tests.tools import (
 from trytond.modules.mrk_rent.tests.tools import (
     D, Decimal, install, make_contract, make_party, make_point, make_term,
     make_terminals, setup_rent)
+from trytond.modules.mrk_base.tests.tools import DatabaseTestCase
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 MODULES = ['mrk_rent', 'mrk_field_jobs']
@@ -290,19 +289,9 @@ DELETES = [
     ]
 
 
-class WorkflowForgeryTestCase(TestCase):
+class WorkflowForgeryTestCase(DatabaseTestCase):
     "States and approvals are written only by the workflows' buttons"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module(MODULES)
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
+    modules = MODULES
 
     def setUp(self):
         super().setUp()

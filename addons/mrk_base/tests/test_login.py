@@ -4,15 +4,14 @@ ends; an unknown login answers as slowly as a wrong password."""
 import datetime
 import statistics
 import time
-import unittest
 
 from sql import Table
 
 import trytond.config as config
 from trytond.exceptions import RateLimitException
+from .tools import DatabaseTestCase
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from .test_module import make_user
@@ -63,19 +62,9 @@ def skip_login_delay():
         if f is not time.sleep]
 
 
-class LoginTestCase(unittest.TestCase):
+class LoginTestCase(DatabaseTestCase):
     "Login lockout, session timeouts and login timing"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module(['mrk_base'])
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
+    modules = ['mrk_base']
 
     def setUp(self):
         super().setUp()

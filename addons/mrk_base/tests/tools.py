@@ -9,15 +9,38 @@ import socket
 import subprocess
 import threading
 from contextlib import contextmanager
+from unittest import TestCase
 
 import trytond.config as config
+from trytond.tests.test_tryton import activate_module, drop_db
 from trytond.transaction import Transaction
 
 from aiosmtpd.controller import Controller
 
-__all__ = ['free_port', 'Inbox', 'start_smtp_server', 'pdf_text',
+__all__ = ['DatabaseTestCase', 'free_port', 'Inbox', 'start_smtp_server', 'pdf_text',
     'pdf_pages', 'as_user', 'rolled_back']
 
+
+
+class DatabaseTestCase(TestCase):
+    """A test case with a fresh database where the modules are activated,
+    without the generic module checks that ModuleTestCase runs once.
+
+    ``modules`` lists the modules to activate (their dependencies come
+    along); the activated database is kept in DB_CACHE and restored for
+    the next class that activates the same modules."""
+    modules = ['mrk_base']
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        drop_db()
+        activate_module(cls.modules)
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        drop_db()
 
 def free_port():
     with socket.socket() as sock:

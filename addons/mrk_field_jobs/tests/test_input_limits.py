@@ -3,12 +3,11 @@
 million characters and NUL bytes are refused with an error naming the job
 and the field, and the job keeps what it had."""
 import datetime
-from unittest import TestCase
 
 from trytond.modules.mrk_base.exceptions import InputLimitError
+from trytond.modules.mrk_base.tests.tools import DatabaseTestCase
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from .tools import make_job, make_party, make_point, setup_service
@@ -16,19 +15,9 @@ from .tools import make_job, make_party, make_point, setup_service
 NOTE = 'я' * 1_000_000
 
 
-class FieldJobInputLimitsTestCase(TestCase):
+class FieldJobInputLimitsTestCase(DatabaseTestCase):
     "Input limits on field jobs"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module(['mrk_field_jobs'])
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
+    modules = ['mrk_field_jobs']
 
     @with_transaction()
     def test_field_job(self):

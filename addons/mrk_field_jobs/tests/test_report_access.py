@@ -3,7 +3,6 @@ item 4; 2.3 journal, 2.5 job sheet): every report of mrk_field_jobs and of
 the modules it depends on, run by every role over RPC, answers with the
 document or with an access error that names it."""
 import io
-from unittest import TestCase
 
 import openpyxl
 
@@ -11,26 +10,16 @@ from trytond.i18n import gettext
 from trytond.modules.mrk_base.exceptions import ReportAccessError
 from trytond.modules.mrk_base.tests.report_access import (
     check_every_report, run_report)
+from trytond.modules.mrk_base.tests.tools import DatabaseTestCase
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 
 from .tools import setup_service
 
 
-class FieldJobReportAccessTestCase(TestCase):
+class FieldJobReportAccessTestCase(DatabaseTestCase):
     "Access to the reports of mrk_field_jobs"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module(['mrk_field_jobs'])
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
+    modules = ['mrk_field_jobs']
 
     @with_transaction()
     def test_every_report_every_role(self):

@@ -9,7 +9,6 @@ import datetime
 import io
 from decimal import Decimal
 from types import SimpleNamespace
-from unittest import TestCase
 
 import openpyxl
 
@@ -20,9 +19,9 @@ from trytond.modules.mrk_contracts.tests.test_contract import (
     make_party, make_user)
 from trytond.modules.mrk_terminals.tests.test_module import (
     make_point, make_terminals)
+from trytond.modules.mrk_base.tests.tools import DatabaseTestCase
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from .tools import start_smtp_server
@@ -127,19 +126,9 @@ def attachments(job):
                 ], order=[('name', 'ASC')])}
 
 
-class FieldJobReportsTestCase(TestCase):
+class FieldJobReportsTestCase(DatabaseTestCase):
     "Printed documents of field jobs"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module(['mrk_field_jobs'])
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
+    modules = ['mrk_field_jobs']
 
     def setUp(self):
         super().setUp()

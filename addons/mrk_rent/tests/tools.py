@@ -24,7 +24,7 @@ __all__ = ['D', 'Decimal', 'RentTestCase', 'make_party', 'make_point',
 
 class RentTestCase(contracts_tools.DatabaseTestCase):
     "A test case with a fresh database where mrk_rent is activated"
-    module = 'mrk_rent'
+    modules = ['mrk_rent']
 
 
 def setup_rent():

@@ -4,7 +4,6 @@ LibreOffice and read back with pdftotext (poppler-utils)."""
 import datetime
 import shutil
 from decimal import Decimal
-from unittest import TestCase
 
 from trytond.exceptions import UserError
 from trytond.modules.company.tests import create_company, set_company
@@ -12,9 +11,9 @@ from trytond.modules.mrk_base.tests.tools import pdf_pages, pdf_text
 from trytond.modules.mrk_contracts.tests.test_contract import make_party
 from trytond.modules.mrk_terminals.tests.test_module import (
     make_point, make_terminals)
+from trytond.modules.mrk_base.tests.tools import DatabaseTestCase
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 
 D = datetime.date
 
@@ -60,19 +59,9 @@ def setup_placements():
     return company, party, contract, point, placements, staying
 
 
-class HandoverActTestCase(TestCase):
+class HandoverActTestCase(DatabaseTestCase):
     "Handover act of terminals printed from placements"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module(['mrk_terminals'])
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
+    modules = ['mrk_terminals']
 
     @with_transaction()
     def test_acts_pdf(self):
