@@ -484,13 +484,13 @@ class AccessMatrixTestCase(DatabaseTestCase):
             RentTerm: term}
         searches = [
             (Point, [('rec_name', 'ilike', inn)], [point]),
-            (Point, [('party', 'ilike', inn)], [point]),
+            (Point, [('party.rec_name', 'ilike', inn)], [point]),
             (FieldJob, [('rec_name', 'ilike', inn)], [job]),
-            (FieldJob, [('party', 'ilike', inn)], [job]),
+            (FieldJob, [('party.rec_name', 'ilike', inn)], [job]),
             (Contract, [('rec_name', 'ilike', inn)], [contract]),
             (Contract, [('rec_name', 'ilike', contract.number)], [contract]),
             (RentTerm, [('rec_name', 'ilike', inn)], [term]),
-            (RentTerm, [('contract', 'ilike', '%1027700229%')], [term]),
+            (RentTerm, [('contract.rec_name', 'ilike', '%1027700229%')], [term]),
             ]
         for role in ['manager', 'senior', 'office', 'head']:
             with self.subTest(role=role), as_user(people[role]):

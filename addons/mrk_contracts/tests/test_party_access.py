@@ -70,7 +70,7 @@ class PartyAccessTestCase(ContractTestMixin, DatabaseTestCase):
                     Contract.search([('rec_name', 'ilike', '%7736207%')]),
                     [contract])
                 self.assertEqual(
-                    Contract.search([('party', 'ilike', '%7736207%')]),
+                    Contract.search([('party.rec_name', 'ilike', '%7736207%')]),
                     [contract])
                 self.assertEqual(
                     Contract.search([('rec_name', 'ilike', '%Ромашка%')]),
