@@ -490,7 +490,8 @@ class AccessMatrixTestCase(DatabaseTestCase):
             (Contract, [('rec_name', 'ilike', inn)], [contract]),
             (Contract, [('rec_name', 'ilike', contract.number)], [contract]),
             (RentTerm, [('rec_name', 'ilike', inn)], [term]),
-            (RentTerm, [('contract.rec_name', 'ilike', '%1027700229%')], [term]),
+            (RentTerm,
+                [('contract.rec_name', 'ilike', '%1027700229%')], [term]),
             ]
         for role in ['manager', 'senior', 'office', 'head']:
             with self.subTest(role=role), as_user(people[role]):
