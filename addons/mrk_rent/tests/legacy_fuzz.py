@@ -157,5 +157,4 @@ def malformed(seed):
             cells[7] = 'FZ-more-%s-%s' % (seed, extra)
             cells[rng.randrange(len(HEADER))] = rng.choice(BAD_VALUES)
             sheet_rows.append((sheet_rows[-1][0] + 1, cells))
-        del first
     return kind, save(sheet_rows, merges, formulas)
