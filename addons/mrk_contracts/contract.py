@@ -1,4 +1,5 @@
 import datetime
+from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 from sql import Null
@@ -16,6 +17,15 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import AmendmentError, ChangeRequestError, ContractError
+
+
+class Rent(NamedTuple):
+    """The monthly rent of a contract in force on a date: its amount, the
+    day it applies from and the day it was agreed (the contract or the
+    supplementary agreement that set it)."""
+    amount: object
+    start: datetime.date | None
+    agreed: datetime.date | None
 
 
 class Configuration(metaclass=PoolMeta):
@@ -302,19 +312,33 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def get_current_rent_amount(cls, contracts, name):
-        """The monthly rent in force today: the last confirmed price change
-        effective by today, else the amount of the contract."""
+        "The monthly rent in force today (see get_rents_on)"
         today = Pool().get('ir.date').today()
+        return {i: r.amount for i, r in cls.get_rents_on(
+                    contracts, today).items()}
+
+    @classmethod
+    def get_rents_on(cls, contracts, date):
+        """The monthly rent of each contract in force on date, as ``Rent``
+        by contract id (5.1, 5.4): the last confirmed price change effective
+        by then, else the amount of the contract.
+
+        Every document, list and computation that shows or charges the rent
+        of a contract asks this method; mrk_rent overrides it with the rent
+        terms."""
         result = {}
         for contract in contracts:
-            amount = contract.rent_amount
             changes = [a for a in contract.amendments
                 if a.kind == 'price_change' and a.state == 'confirmed'
-                and a.effective_date <= today]
+                and a.new_amount is not None
+                and a.effective_date <= date]
             if changes:
-                amount = max(changes,
-                    key=lambda a: (a.effective_date, a.id)).new_amount
-            result[contract.id] = amount
+                last = max(changes, key=lambda a: (a.effective_date, a.id))
+                rent = Rent(last.new_amount, last.effective_date, last.date)
+            else:
+                rent = Rent(contract.rent_amount, contract.start_date,
+                    contract.date)
+            result[contract.id] = rent
         return result
 
     @property
@@ -833,7 +857,7 @@ class Amendment(
     def apply_price_change(cls, amendments):
         """Hook for the rent terms (mrk_rent): a confirmed price change
         applies from its effective date. Here it is only recorded; the
-        contract's current_rent_amount reads it."""
+        contract's get_rents_on reads it."""
         pass
 
     @classmethod

@@ -26,7 +26,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from sql import Column, Literal, Null
 from sql.aggregate import Count, Sum
-from sql.conditionals import Case, Coalesce
+from sql.conditionals import Case
 from sql.operators import Equal
 
 from trytond.i18n import gettext
@@ -554,7 +554,6 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         Party = pool.get('party.party')
         BankAccount = pool.get('mrk.party.bank_account')
         Placement = pool.get('mrk.terminal.placement')
-        Point = pool.get('mrk.point')
         Terminal = pool.get('mrk.terminal')
         Line = pool.get('mrk.rent.registry.line')
         cursor = Transaction().connection.cursor()
@@ -565,8 +564,6 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         contract = Contract.__table__()
         party = Party.__table__()
         bank = BankAccount.__table__()
-        placement = Placement.__table__()
-        point = Point.__table__()
         terminal = Terminal.__table__()
         term = RentTerm.__table__()
         line = Line.__table__()
@@ -579,9 +576,7 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
             & (contract.end_date >= first)
             & contract.id.in_(term.select(term.contract,
                     where=term.payment_form.in_(NON_CASH_FORMS)
-                    & (term.valid_from <= last)
-                    & ((term.valid_to == Null)
-                        | (term.valid_to >= first)))))
+                    & RentTerm.in_force_sql(term, first, last))))
         contracts_of_month = contract.select(
             contract.id, where=contract_where)
 
@@ -591,7 +586,8 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         for due in dues:
             parts[(due.contract, due.payment_form)].extend(due.parts)
 
-        placement_contract = Coalesce(placement.contract, point.contract)
+        placements, placement, _, placement_contract = (
+            Placement.charged_contract_query())
         cursor.execute(*contract.join(party,
                 condition=contract.party == party.id).select(
                 contract.id, contract.party, contract.end_date,
@@ -625,8 +621,7 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
             info['account'] = accounts.get(info['party'], info['account'])
 
         # The contracts with a terminal standing in the month or later
-        cursor.execute(*placement.join(point,
-                condition=placement.point == point.id).select(
+        cursor.execute(*placements.select(
                 placement_contract,
                 where=((placement.removed_on == Null)
                     | (placement.removed_on > first))
@@ -637,8 +632,7 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 contracts[contract_id]['standing'] = True
 
         # The terminals removed in the previous and in the paid month
-        cursor.execute(*placement.join(point,
-                condition=placement.point == point.id).join(terminal,
+        cursor.execute(*placements.join(terminal,
                 condition=placement.terminal == terminal.id).select(
                 placement_contract, terminal.serial_number,
                 placement.removed_on,
