@@ -17,6 +17,7 @@ from types import SimpleNamespace
 
 from trytond.i18n import gettext
 from trytond.model import ModelView
+from trytond.modules.mrk_base import codes
 from trytond.modules.mrk_base.xlsx import XLSXReport
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
@@ -233,7 +234,7 @@ class CompanyCard(Report):
         parties = list({p.id for _, p, *_ in jobs})
         with without_check_access():
             activities = Activity.search([
-                    ('function.code', '=', '1.5'),
+                    ('function.code', '=', codes.COMPANY_CARD),
                     ('state', '=', 'open'),
                     ['OR',
                         ('origin', 'in', list(origins)),

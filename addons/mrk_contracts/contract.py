@@ -8,6 +8,7 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields)
+from trytond.modules.mrk_base import codes
 from trytond.modules.mrk_base.configuration import approver_field
 from trytond.modules.mrk_base.model import (
     WorkflowGuardMixin, check_write_rule, rec_name_domain)
@@ -415,9 +416,10 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                         'mrk_contracts.msg_contract_checklist',
                         contract=contract.rec_name))
             contract.party.check_complete_requisites()
-        Activity.close(contracts, ['1.4'])
+        Activity.close(contracts, [codes.NON_STANDARD_CONTRACT])
         approver = Configuration(1).get_approver('contract_approver')
-        Activity.schedule('1.4', contracts, owner=approver)
+        Activity.schedule(codes.NON_STANDARD_CONTRACT, contracts,
+                owner=approver)
 
     @classmethod
     @check_write_rule
@@ -430,7 +432,8 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'approved_by': Transaction().user,
                 'approved_on': Date.today(),
                 })
-        Pool().get('mrk.activity').close(contracts, ['1.4'])
+        Pool().get('mrk.activity').close(contracts,
+                [codes.NON_STANDARD_CONTRACT])
 
     @classmethod
     @check_write_rule
@@ -448,10 +451,10 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'requisites_checked': False,
                 'terms_checked': False,
                 })
-        Activity.close(contracts, ['1.4'])
+        Activity.close(contracts, [codes.NON_STANDARD_CONTRACT])
         # The requisites are checked again by the matrix's owner of 1.4
         for contract in contracts:
-            Activity.schedule('1.4', [contract],
+            Activity.schedule(codes.NON_STANDARD_CONTRACT, [contract],
                 note=contract.approval_comment)
 
     @classmethod
@@ -542,7 +545,7 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         if not contracts:
             return
         for contract in contracts:
-            Activity.schedule('1.2', [contract],
+            Activity.schedule(codes.PROLONGATION_CALL, [contract],
                 deadline=min(date + datetime.timedelta(days=3),
                     contract.end_date),
                 note=gettext(
@@ -592,7 +595,7 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         Amendment.save(amendments)
         Amendment.confirm(amendments)
         for amendment in amendments:
-            Activity.schedule('1.2', [amendment.contract],
+            Activity.schedule(codes.PROLONGATION_CALL, [amendment.contract],
                 deadline=date + datetime.timedelta(days=2),
                 note=gettext('mrk_contracts.msg_contract_prolonged_note',
                     contract=amendment.contract.rec_name,
@@ -615,7 +618,8 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         if not contracts:
             return
         for contract in contracts:
-            Activity.schedule('1.1', [contract], deadline=date,
+            Activity.schedule(codes.EXPIRING_CONTRACTS, [contract],
+                    deadline=date,
                 note=gettext('mrk_contracts.msg_contract_end_escalation',
                     contract=contract.rec_name,
                     end=contract.end_date.strftime('%d.%m.%Y'),
@@ -988,7 +992,7 @@ class ChangeRequest(
         Configuration = pool.get('mrk.configuration')
         approver = Configuration(1).get_approver('change_request_approver')
         for request in requests:
-            Activity.schedule('1.3', [request], owner=approver,
+            Activity.schedule(codes.CHANGE_REQUEST, [request], owner=approver,
                 note=request.description)
 
     @classmethod
@@ -1019,9 +1023,9 @@ class ChangeRequest(
                 'decided_by': Transaction().user,
                 'decided_on': Date.today(),
                 })
-        Activity.close(requests, ['1.3'])
+        Activity.close(requests, [codes.CHANGE_REQUEST])
         for request in requests:
-            Activity.schedule('1.2', [request],
+            Activity.schedule(codes.PROLONGATION_CALL, [request],
                 name=gettext('mrk_contracts.msg_change_request_inform',
                     party=request.party.rec_name),
                 note=request.decision)

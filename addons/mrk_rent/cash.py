@@ -25,6 +25,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Exclude, Index, ModelSQL, ModelView, Unique, Workflow,
     fields, sequence_ordered)
+from trytond.modules.mrk_base import codes
 from trytond.pool import Pool
 from trytond.pyson import Eval, Id, PYSONEncoder
 from trytond.tools import grouped_slice
@@ -783,7 +784,7 @@ class CashRun(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         "Back to draft to change the stops: the head's approval is void"
         Activity = Pool().get('mrk.activity')
         cls.write(runs, {'requested_on': None, 'requested_by': None})
-        activities = Activity.open_for(runs, ['8.4'])
+        activities = Activity.open_for(runs, [codes.PAYMENT_PERMIT])
         if activities:
             Activity.cancel(activities)
 
@@ -804,10 +805,10 @@ class CashRun(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'requested_on': cls._today(),
                 'requested_by': Transaction().user,
                 })
-        Activity.close(runs, ['8.3'])
+        Activity.close(runs, [codes.CASH_REQUEST])
         approver = Configuration(1).get_approver('payment_permit_approver')
         for run in runs:
-            Activity.schedule('8.4', [run], owner=approver,
+            Activity.schedule(codes.PAYMENT_PERMIT, [run], owner=approver,
                 note=gettext('mrk_rent.msg_cash_run_permit_note',
                     run=run.rec_name,
                     courier=run.courier.rec_name if run.courier else '',
@@ -823,7 +824,7 @@ class CashRun(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'approved_on': cls._today(),
                 'approved_by': Transaction().user,
                 })
-        Pool().get('mrk.activity').close(runs, ['8.4'])
+        Pool().get('mrk.activity').close(runs, [codes.PAYMENT_PERMIT])
 
     @classmethod
     @ModelView.button
@@ -840,7 +841,7 @@ class CashRun(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                         run=run.rec_name))
         cls.write(runs, {'delivered_on': cls._today()})
         for run in runs:
-            Activity.schedule('8.6', [run],
+            Activity.schedule(codes.CASH_DELIVERY_CONTROL, [run],
                 note=gettext('mrk_rent.msg_cash_run_delivery_note',
                     run=run.rec_name, courier=run.courier.rec_name,
                     count=run.stop_count,
@@ -905,9 +906,9 @@ class CashRun(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         receipts to accounting (8.8)."""
         Activity = Pool().get('mrk.activity')
         cls.write(runs, {'reported_on': cls._today()})
-        Activity.close(runs, ['8.6'])
+        Activity.close(runs, [codes.CASH_DELIVERY_CONTROL])
         for run in runs:
-            Activity.schedule('8.8', [run],
+            Activity.schedule(codes.RECEIPTS_INVENTORY, [run],
                 note=gettext('mrk_rent.msg_cash_run_inventory_note',
                     run=run.rec_name,
                     paid=format_amount(run.total_paid),
@@ -922,7 +923,7 @@ class CashRun(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'handed_on': cls._today(),
                 'handed_by': Transaction().user,
                 })
-        Pool().get('mrk.activity').close(runs, ['8.8'])
+        Pool().get('mrk.activity').close(runs, [codes.RECEIPTS_INVENTORY])
 
     @classmethod
     @ModelView.button

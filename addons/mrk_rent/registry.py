@@ -32,6 +32,7 @@ from sql.operators import Equal
 from trytond.i18n import gettext
 from trytond.model import (
     Exclude, Index, ModelSQL, ModelView, Workflow, fields)
+from trytond.modules.mrk_base import codes
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice
@@ -505,10 +506,11 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'generated_at': datetime.datetime.now(),
                 })
         # The monitoring check (9.1) is the next step
-        open_ = {a.origin for a in Activity.open_for(registries, ['9.1'])}
+        open_ = {a.origin for a in Activity.open_for(registries,
+                [codes.MONITORING_RECONCILIATION])}
         to_schedule = [r for r in registries if r not in open_]
         if to_schedule:
-            Activity.schedule('9.1', to_schedule)
+            Activity.schedule(codes.MONITORING_RECONCILIATION, to_schedule)
 
     @classmethod
     def _write_lines(cls, registry, vlist):
@@ -785,8 +787,8 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'monitoring_checked_by': Transaction().user,
                 'monitoring_checked_on': Date.today(),
                 })
-        Activity.close(registries, ['9.1'])
-        Activity.schedule('9.3', registries)
+        Activity.close(registries, [codes.MONITORING_RECONCILIATION])
+        Activity.schedule(codes.REGISTRY_RECONCILIATION, registries)
 
     @classmethod
     @ModelView.button
@@ -816,10 +818,11 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'accounting_checked_by': Transaction().user,
                 'accounting_checked_on': Date.today(),
                 })
-        Activity.close(registries, ['9.3'])
+        Activity.close(registries, [codes.REGISTRY_RECONCILIATION])
         approver = Configuration(1).get_approver('registry_approver')
         for registry in registries:
-            Activity.schedule('9.2', [registry], owner=approver,
+            Activity.schedule(codes.PAYMENT_REGISTRY, [registry],
+                    owner=approver,
                 name=gettext('mrk_rent.msg_registry_approve_activity',
                     registry=registry.rec_name))
 
@@ -857,7 +860,7 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'approved_by': Transaction().user,
                 'approved_on': Date.today(),
                 })
-        Activity.close(registries, ['9.2'])
+        Activity.close(registries, [codes.PAYMENT_REGISTRY])
 
     @classmethod
     @ModelView.button_action('mrk_rent.report_registry_xlsx')
@@ -893,7 +896,7 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         if activities:
             Activity.cancel(activities)
         for registry in registries:
-            Activity.schedule('9.1', [registry],
+            Activity.schedule(codes.MONITORING_RECONCILIATION, [registry],
                 note=registry.return_reason)
 
     @classmethod

@@ -17,6 +17,7 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.model.fields import SQL_OPERATORS
+from trytond.modules.mrk_base import codes
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice
@@ -101,7 +102,7 @@ class Configuration(metaclass=PoolMeta):
             Registry.generate(month)
         runs = CashRun.generate(month)
         if runs:
-            Activity.schedule('8.3', runs)
+            Activity.schedule(codes.CASH_REQUEST, runs)
 
     @classmethod
     def default_rent_payment_form(cls):

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessButtonError, AccessError
+from trytond.modules.mrk_base import codes
 from trytond.modules.mrk_contracts.amount import format_date_long
 from trytond.modules.mrk_base.tests.tools import as_user
 from trytond.pool import Pool
@@ -280,13 +281,14 @@ class MrkRentCashTestCase(tools.RentTestCase):
         north = CashRun(north.id)
         self.assertEqual((north.state, north.requested_on),
             ('requested', Pool().get('ir.date').today()))
-        activity, = Activity.open_for([north], ['8.4'])
+        activity, = Activity.open_for([north], [codes.PAYMENT_PERMIT])
         self.assertEqual(activity.owner, people['head'])
         self.assertIn('12\u00a0112,90', activity.note)
 
         # Back to draft and again: the head's activity follows
         CashRun.draft([north])
-        self.assertEqual(Activity.open_for([north], ['8.4']), [])
+        self.assertEqual(Activity.open_for([north], [codes.PAYMENT_PERMIT]),
+                [])
         CashRun.request([north])
 
         with as_user(people['head']):
@@ -294,12 +296,13 @@ class MrkRentCashTestCase(tools.RentTestCase):
         north = CashRun(north.id)
         self.assertEqual((north.state, north.approved_by),
             ('approved', people['head']))
-        self.assertEqual(Activity.open_for([north], ['8.4']), [])
+        self.assertEqual(Activity.open_for([north], [codes.PAYMENT_PERMIT]),
+                [])
 
         CashRun.deliver([north])
         north = CashRun(north.id)
         self.assertEqual(north.state, 'delivering')
-        activity, = Activity.open_for([north], ['8.6'])
+        activity, = Activity.open_for([north], [codes.CASH_DELIVERY_CONTROL])
         self.assertEqual(activity.owner, people['senior'])
 
         kiosk, shop, pavilion = north.lines
@@ -325,8 +328,9 @@ class MrkRentCashTestCase(tools.RentTestCase):
         self.assertEqual((north.total_paid, north.total_not_paid,
                 north.reported_count),
             (Decimal('6564.52'), Decimal('5548.38'), 3))
-        self.assertEqual(Activity.open_for([north], ['8.6']), [])
-        activity, = Activity.open_for([north], ['8.8'])
+        self.assertEqual(Activity.open_for([north],
+                [codes.CASH_DELIVERY_CONTROL]), [])
+        activity, = Activity.open_for([north], [codes.RECEIPTS_INVENTORY])
 
         with self.assertRaises(UserError) as cm:
             Line.report_paid([kiosk], 'cash_order', '18')
@@ -334,7 +338,8 @@ class MrkRentCashTestCase(tools.RentTestCase):
 
         with as_user(people['office']):
             CashRun.hand([north])
-        self.assertEqual(Activity.open_for([north], ['8.8']), [])
+        self.assertEqual(Activity.open_for([north],
+                [codes.RECEIPTS_INVENTORY]), [])
         with as_user(people['office']):
             with self.assertRaises(AccessButtonError):
                 CashRun.close([north])
