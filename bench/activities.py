@@ -21,9 +21,9 @@ if os.environ['TRYTOND_DATABASE_URI'].startswith('sqlite'):
 else:
     os.environ['DB_NAME'] = 'mrk_bench_' + uuid.uuid4().hex[:8]
 
-from trytond.modules.mrk_base import codes
 from trytond.tests.test_tryton import (  # noqa: E402
     activate_module, drop_db)
+from trytond.modules.mrk_base import codes  # noqa: E402
 from trytond.pool import Pool  # noqa: E402
 from trytond.transaction import Transaction  # noqa: E402
 

@@ -13,7 +13,6 @@ from types import SimpleNamespace
 from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.report import Report
-from trytond.transaction import Transaction
 
 from .amount import (
     amount_in_words, count_with_words, format_amount, format_date,
@@ -145,13 +144,12 @@ class DocumentReport(Report):
         return ActionReport(ModelData.get_id(module, fs_id))
 
     @classmethod
-    def _execute(cls, records, header, data, action):
+    def render(cls, report, report_context):
+        """Render the template of the document; the report action that
+        prints it still says how to convert the result"""
         template = cls.get_template_action(
-            records[0] if records else None, action)
-        # Ensure to restore the original context: set_lang may modify it
-        with Transaction().set_context(Transaction().context):
-            report_context = cls.get_context(records, header, data)
-            return cls.convert(action, cls.render(template, report_context))
+            report_context.get('record'), report)
+        return super().render(template, report_context)
 
     @classmethod
     def get_context(cls, records, header, data):
