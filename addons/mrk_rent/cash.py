@@ -25,7 +25,6 @@ from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Exclude, Index, ModelSQL, ModelView, Unique, Workflow,
     fields, sequence_ordered)
-from trytond.modules.mrk_base import codes
 from trytond.pool import Pool
 from trytond.pyson import Eval, Id, PYSONEncoder
 from trytond.tools import grouped_slice
@@ -33,11 +32,12 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
 
+from trytond.modules.mrk_base import codes
 from trytond.modules.mrk_base.access import RelatedRuleMixin
 from trytond.modules.mrk_base.model import WorkflowGuardMixin
-from trytond.modules.mrk_contracts.amount import format_amount, format_date
+from trytond.modules.mrk_contracts.amount import format_amount
 
-from .due import without_gc
+from .due import explain, without_gc
 from .exceptions import CashRunError, RouteError
 from .rent import _decimal, _in, _in_max
 
@@ -81,22 +81,6 @@ def first_day(date):
 def period_text(month):
     "03.2026"
     return '%02d.%04d' % (month.month, month.year) if month else ''
-
-
-def explain_part(part, amount, serial=None):
-    """One part of a due as the payment permit prints it (8.2):
-    «5 000,00 × 14/31 дн. (с 18.03.2026 по 31.03.2026) = 2 258,06»;
-    the serial number of the terminal first for a per-terminal basis."""
-    if part.days == part.month_days:
-        text = '%s за полный месяц' % format_amount(amount)
-    else:
-        text = '%s × %d/%d дн. (с %s по %s) = %s' % (
-            format_amount(amount), part.days, part.month_days,
-            format_date(part.start), format_date(part.end),
-            format_amount(part.amount))
-    if part.terminal is not None:
-        text = 'Терминал %s: %s' % (serial or part.terminal, text)
-    return text
 
 
 class Route(RelatedRuleMixin, DeactivableMixin, ModelSQL, ModelView):
@@ -623,10 +607,8 @@ class CashRun(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                         'contract': contract_id,
                         'amount': sum((d.amount for d in dues),
                             Decimal('0.00')),
-                        'explanation': '\n'.join(explain_part(
-                                    p, amounts.get(p.term),
-                                    serials.get(p.terminal))
-                            for p in parts),
+                        'explanation': explain(
+                            parts, amounts, serials),
                         })
         return lines
 

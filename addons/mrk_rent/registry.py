@@ -32,14 +32,14 @@ from sql.operators import Equal
 from trytond.i18n import gettext
 from trytond.model import (
     Exclude, Index, ModelSQL, ModelView, Workflow, fields)
-from trytond.modules.mrk_base import codes
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
+from trytond.modules.mrk_base import codes
 from trytond.modules.mrk_base.model import WorkflowGuardMixin
-from trytond.modules.mrk_contracts.amount import format_amount, format_date
+from trytond.modules.mrk_contracts.amount import format_date
 
 from . import due as due_module
 from .exceptions import RegistryError, RegistryLineError
@@ -95,11 +95,6 @@ MONTHS_PREPOSITIONAL = [
     'январе', 'феврале', 'марте', 'апреле', 'мае', 'июне',
     'июле', 'августе', 'сентябре', 'октябре', 'ноябре', 'декабре',
     ]
-TEXT_PART = '%(amount)s × %(days)s/%(month_days)s дн. (с %(start)s по %(end)s)'
-TEXT_WHOLE_PERIOD = '%(amount)s за месяц (с %(start)s по %(end)s)'
-TEXT_WHOLE_MONTH = '%(amount)s за полный месяц'
-TEXT_TERMINAL = ', терминал %(terminal)s'
-TEXT_RESULT = ' = %(amount)s'
 TEXT_REMOVED = 'Терминал %(terminal)s снят %(date)s'
 TEXT_NO_TERMINAL = 'Нет установленных терминалов'
 TEXT_ENDING = 'Договор заканчивается %(date)s'
@@ -125,33 +120,6 @@ def _names(records):
         names.append(gettext('mrk_rent.msg_registry_more_lines',
                 count=len(records) - NAMED_LINES))
     return ', '.join(names)
-
-
-def explain(due_parts, term_amounts, serials):
-    """The parts of a due in words, one line each:
-    «5 000,00 × 14/28 дн. (с 15.02.2026 по 28.02.2026) = 2 500,00»"""
-    lines = []
-    for part in due_parts:
-        values = {
-            'amount': format_amount(term_amounts.get(part.term,
-                    part.amount)),
-            'days': part.days,
-            'month_days': part.month_days,
-            'start': format_date(part.start),
-            'end': format_date(part.end),
-            }
-        if part.whole_month:
-            text = TEXT_WHOLE_MONTH % values
-        elif part.days == part.month_days:
-            text = TEXT_WHOLE_PERIOD % values
-        else:
-            text = TEXT_PART % values
-            text += TEXT_RESULT % {'amount': format_amount(part.amount)}
-        if part.terminal:
-            text += TEXT_TERMINAL % {
-                'terminal': serials.get(part.terminal, part.terminal)}
-        lines.append(text)
-    return '\n'.join(lines)
 
 
 class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
@@ -718,7 +686,8 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'party': info['party'],
                 'payment_form': form,
                 'amount': amount,
-                'explanation': explain(due_parts, term_amounts, serials),
+                'explanation': due_module.explain(
+                    due_parts, term_amounts, serials),
                 'recipient': info['recipient'],
                 'inn': info['inn'],
                 'kpp': info['kpp'],

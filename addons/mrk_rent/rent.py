@@ -17,13 +17,13 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.model.fields import SQL_OPERATORS
-from trytond.modules.mrk_base import codes
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from trytond.modules.mrk_base import codes
 from trytond.modules.mrk_base.configuration import approver_field
 from trytond.modules.mrk_contracts.amount import format_amount, format_date
 from trytond.modules.mrk_contracts.contract import Rent

@@ -180,13 +180,15 @@ class MrkRentCashTestCase(tools.RentTestCase):
                 '6 000,00 × 17/31 дн. (с 15.03.2026 по 31.03.2026) '
                 '= 3 290,32',
                 ])
+        # The same words as the registry's (due.explain)
         self.assertEqual(text(kiosk.explanation).splitlines(), [
-                'Терминал SN-1001: 1 500,00 за полный месяц',
-                'Терминал SN-1002: 1 500,00 × 22/31 дн. '
-                '(с 10.03.2026 по 31.03.2026) = 1 064,52',
+                '1 500,00 за месяц (с 01.03.2026 по 31.03.2026), '
+                'терминал SN-1001',
+                '1 500,00 × 22/31 дн. (с 10.03.2026 по 31.03.2026) '
+                '= 1 064,52, терминал SN-1002',
                 ])
         self.assertEqual(text(pavilion.explanation),
-            '4 000,00 за полный месяц')
+            '4 000,00 за месяц (с 01.03.2026 по 31.03.2026)')
         self.assertEqual((north.total_due, north.stop_count,
                 north.reported_count, north.total_paid),
             (Decimal('12112.90'), 3, 0, Decimal('0.00')))
@@ -532,7 +534,7 @@ class MrkRentCashTestCase(tools.RentTestCase):
                 text(format_date_long(Date.today())),
                 'РАЗРЕШЕНИЕ НА ОПЛАТУ', 'Север', 'Фёдоров Игорь Николаевич',
                 'ООО «Василёк»', 'Киоск у метро', 'ул. Лесная, д. 3',
-                'Терминал SN-1002', '1 064,52', '2 564,52', '5 548,38',
+                'терминал SN-1002', '1 064,52', '2 564,52', '5 548,38',
                 '4 000,00', '12 112,90',
                 'Двенадцать тысяч сто двенадцать рублей 90 копеек']:
             self.assertIn(expected, permit)
