@@ -24,6 +24,7 @@ from trytond.pyson import Eval
 from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
 
+from .amount import format_date
 from .exceptions import CompanyCardError
 from .report import address_text
 
@@ -94,7 +95,7 @@ def company_card_values(company):
         director_basis=_text(director.basis if director else None),
         director_short=_text(director.short_name if director else None),
         accountant=_text(accountant.name if accountant else None),
-        date=Date.today().strftime('%d.%m.%Y'),
+        date=format_date(Date.today()),
         )
 
 
@@ -172,7 +173,7 @@ class CompanyCard(Report):
                 'mrk_contracts.msg_company_card_email_body_contract',
                 company=company.rec_name,
                 number=contract.number or '',
-                date=contract.date.strftime('%d.%m.%Y')
+                date=format_date(contract.date)
                 if contract.date else '')
         else:
             text = gettext('mrk_contracts.msg_company_card_email_body',

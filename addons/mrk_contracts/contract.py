@@ -17,6 +17,7 @@ from trytond.pyson import Bool, Eval, Id, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
+from .amount import format_date
 from .exceptions import AmendmentError, ChangeRequestError, ContractError
 
 
@@ -551,7 +552,7 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 note=gettext(
                     'mrk_contracts.msg_contract_expiry_call_note',
                     contract=contract.rec_name,
-                    end=contract.end_date.strftime('%d.%m.%Y'),
+                    end=format_date(contract.end_date),
                     prolongation=gettext(
                         'mrk_contracts.msg_prolongation_auto'
                         if contract.auto_prolongation
@@ -599,7 +600,7 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 deadline=date + datetime.timedelta(days=2),
                 note=gettext('mrk_contracts.msg_contract_prolonged_note',
                     contract=amendment.contract.rec_name,
-                    end=amendment.new_end_date.strftime('%d.%m.%Y')))
+                    end=format_date(amendment.new_end_date)))
 
     @classmethod
     def _escalate_ends(cls, date):
@@ -622,7 +623,7 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                     deadline=date,
                 note=gettext('mrk_contracts.msg_contract_end_escalation',
                     contract=contract.rec_name,
-                    end=contract.end_date.strftime('%d.%m.%Y'),
+                    end=format_date(contract.end_date),
                     manager=contract.manager.rec_name
                     if contract.manager else '-'))
             contract.end_escalated_for = contract.end_date
@@ -805,13 +806,13 @@ class Amendment(
             raise AmendmentError(gettext(
                     'mrk_contracts.msg_amendment_before_start',
                     amendment=self.rec_name,
-                    start=contract.start_date.strftime('%d.%m.%Y')))
+                    start=format_date(contract.start_date)))
         if (self.kind == 'extension' and self.state == 'draft'
                 and self.new_end_date <= contract.end_date):
             raise AmendmentError(gettext(
                     'mrk_contracts.msg_amendment_extension_end',
                     amendment=self.rec_name,
-                    end=contract.end_date.strftime('%d.%m.%Y')))
+                    end=format_date(contract.end_date)))
 
     @classmethod
     @check_write_rule
@@ -978,7 +979,7 @@ class ChangeRequest(
     def get_rec_name(self, name):
         return gettext('mrk_contracts.msg_change_request_rec_name',
             contract=self.contract.rec_name,
-            date=self.received_on.strftime('%d.%m.%Y'))
+            date=format_date(self.received_on))
 
     @classmethod
     @check_write_rule

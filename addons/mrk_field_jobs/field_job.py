@@ -26,6 +26,7 @@ from trytond.modules.mrk_base.access import RelatedRuleMixin
 from trytond.modules.mrk_base.configuration import approver_field
 from trytond.modules.mrk_base.model import (
     WorkflowGuardMixin, rec_name_domain)
+from trytond.modules.mrk_contracts.amount import format_date
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, Id, If
 from trytond.transaction import Transaction
@@ -46,10 +47,6 @@ PLANNED = ['agreed', 'notified', 'confirmed', 'issued']
 CALENDAR_COLORS = ['#1f77b4', '#2ca02c', '#d62728', '#9467bd', '#8c564b',
     '#e377c2', '#17becf', '#bcbd22', '#ff7f0e']
 EMAIL = re.compile(r'^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$')
-
-
-def format_date(date):
-    return date.strftime('%d.%m.%Y') if date else ''
 
 
 def format_time(time):

@@ -39,7 +39,7 @@ from trytond.transaction import Transaction, without_check_access
 
 from trytond.modules.mrk_base import codes
 from trytond.modules.mrk_base.model import WorkflowGuardMixin
-from trytond.modules.mrk_contracts.amount import format_date
+from trytond.modules.mrk_contracts.amount import format_date, format_month
 
 from . import due as due_module
 from .exceptions import RegistryError, RegistryLineError
@@ -87,25 +87,10 @@ EDITABLE = {
     }
 
 # The words of the document (see the module docstring)
-MONTHS = [
-    'январь', 'февраль', 'март', 'апрель', 'май', 'июнь',
-    'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь',
-    ]
-MONTHS_PREPOSITIONAL = [
-    'январе', 'феврале', 'марте', 'апреле', 'мае', 'июне',
-    'июле', 'августе', 'сентябре', 'октябре', 'ноябре', 'декабре',
-    ]
 TEXT_REMOVED = 'Терминал %(terminal)s снят %(date)s'
 TEXT_NO_TERMINAL = 'Нет установленных терминалов'
 TEXT_ENDING = 'Договор заканчивается %(date)s'
 TEXT_NO_BANK = 'Нет банковских реквизитов контрагента'
-
-
-def month_name(date):
-    "«март 2026»"
-    if not date:
-        return ''
-    return '%s %s' % (MONTHS[date.month - 1], date.year)
 
 
 def next_month(date):
@@ -284,7 +269,7 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         return 'draft'
 
     def get_month_name(self, name):
-        return month_name(self.month)
+        return format_month(self.month)
 
     @classmethod
     def get_bank_changed_count(cls, registries, name):
@@ -433,7 +418,7 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 raise RegistryError(gettext(
                         'mrk_rent.msg_registry_generate_not_draft',
                         registry=registry.rec_name,
-                        month=month_name(month),
+                        month=format_month(month),
                         state=registry.state_string))
         else:
             registry, = cls.create([{
@@ -452,7 +437,7 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 raise RegistryError(gettext(
                         'mrk_rent.msg_registry_generate_not_draft',
                         registry=registry.rec_name,
-                        month=month_name(registry.month),
+                        month=format_month(registry.month),
                         state=registry.state_string))
         cls._fill(registries)
 

@@ -17,16 +17,13 @@ from trytond.model import (
 from trytond.model.fields import SQL_OPERATORS
 from trytond.modules.mrk_base.model import (
     WorkflowGuardMixin, rec_name_domain)
+from trytond.modules.mrk_contracts.amount import format_date
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import PlacementError, TerminalError
-
-
-def format_date(date):
-    return date.strftime('%d.%m.%Y') if date else ''
 
 
 class TerminalModel(DeactivableMixin, ModelSQL, ModelView):
