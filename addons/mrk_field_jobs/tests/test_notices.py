@@ -11,6 +11,15 @@ from .tools import (
     make_party, make_point, make_terminals, setup_service, start_smtp_server)
 
 
+def wait_messages(inbox, count, seconds=20):
+    "Wait until inbox has count messages, or seconds have passed"
+    for _ in range(seconds):
+        if len(inbox.messages) >= count:
+            break
+        inbox.received.wait(1)
+        inbox.received.clear()
+
+
 class FieldJobNoticesTestCase(DatabaseTestCase):
     "The services' notices of field jobs"
     modules = ['mrk_field_jobs']
@@ -42,11 +51,7 @@ class FieldJobNoticesTestCase(DatabaseTestCase):
         FieldJob.agree([job])
         self.assertEqual(inbox.messages, [])
         transaction.commit()
-        for _ in range(20):
-            if len(inbox.messages) >= 2:
-                break
-            inbox.received.wait(1)
-            inbox.received.clear()
+        wait_messages(inbox, 2)
         self.assertEqual(sorted(r for _, (r,), _ in inbox.messages),
             sorted([CASH_COLLECTION, TECHNICAL_SERVICE]))
         job = FieldJob(job.id)
@@ -67,11 +72,7 @@ class FieldJobNoticesTestCase(DatabaseTestCase):
         FieldJob.write([job], {'planned_date': D(2026, 12, 8)})
         FieldJob.agree([job])
         transaction.commit()
-        for _ in range(20):
-            if len(inbox.messages) >= 2:
-                break
-            inbox.received.wait(1)
-            inbox.received.clear()
+        wait_messages(inbox, 2)
         self.assertEqual(len(inbox.messages), 2)
         for _, _, message in inbox.messages:
             self.assertIn('08.12.2026', message['Subject'])
