@@ -308,9 +308,8 @@ class RentTerm(ModelSQL, ModelView):
             for other in others.get(term.contract.id, []):
                 if other.id == term.id or not cls._conflicts(term, other):
                     continue
-                if (term.valid_from <= (other.valid_to or datetime.date.max)
-                        and other.valid_from
-                        <= (term.valid_to or datetime.date.max)):
+                if other.is_in_force(term.valid_from,
+                        term.valid_to or datetime.date.max):
                     raise RentTermError(gettext(
                             'mrk_rent.msg_term_overlap',
                             contract=term.contract.rec_name,

@@ -342,11 +342,12 @@ class Placement(ModelSQL, ModelView):
                 or len(clause) > 3 or '.' in clause[0]
                 or None in values):
             # Through the fields the rule is made of
+            nested = clause[0][len(name):]
             return ['OR',
-                [('contract',) + tuple(clause[1:])],
+                [('contract', '!=', None),
+                    ('contract' + nested,) + tuple(clause[1:])],
                 [('contract', '=', None),
-                    ('point.contract' + clause[0][len(name):],)
-                    + tuple(clause[1:])],
+                    ('point.contract' + nested,) + tuple(clause[1:])],
                 ]
         Operator = SQL_OPERATORS[operator]
         return [('id', 'in', join.select(placement.id,
