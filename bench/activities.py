@@ -23,6 +23,7 @@ else:
 
 from trytond.tests.test_tryton import (  # noqa: E402
     activate_module, drop_db)
+from trytond.modules.mrk_base import codes  # noqa: E402
 from trytond.pool import Pool  # noqa: E402
 from trytond.transaction import Transaction  # noqa: E402
 
@@ -59,7 +60,7 @@ def bench(size):
 
     start = time.perf_counter()
     for offset in range(10):
-        Activity.schedule('2.4', parties,
+        Activity.schedule(codes.FIELD_JOB_AGREEMENT, parties,
             deadline=today + datetime.timedelta(days=offset - 5))
     scheduled = time.perf_counter() - start
 

@@ -90,26 +90,20 @@ def month_bounds(month):
 
 DAY = datetime.timedelta(days=1)
 
+
+def demo_lists():
+    """The demo's lists the dataset draws from: names of counterparties,
+    people, opening hours, terminal models (name, manufacturer)"""
+    from trytond.modules.mrk_contracts import demo as contracts_demo
+    from trytond.modules.mrk_terminals import demo as terminals_demo
+    return (contracts_demo.NAMES, contracts_demo.PEOPLE, terminals_demo.HOURS,
+        [(n, m) for n, m, _ in terminals_demo.MODELS])
+
 # -- The dataset ---------------------------------------------------------
 
-NAMES = [
-    "Продукты у дома", "Радуга", "Вокзал-Сервис", "Аптека Здоровье",
-    "Автомойка Блеск", "Гастроном", "Магнит-Север", "Кафе Уют",
-    "Торговый дом Восток", "Минимаркет 24", "Хозтовары", "Цветочный рай",
-    "Оптика Зоркость", "Салон Связь", "Книжный мир", "Зоомагазин Барсик",
-    "Пекарня Колосок", "Фитнес Атлет", "Химчистка Лотос", "Ремонт обуви",
-    "АЗС Дорожная", "Рынок Центральный", "Бизнес-центр Орион",
-    "Кинотеатр Заря", "Гостиница Волга", "Поликлиника Медик",
-    "Стройбаза Кирпич", "Мебель-Сити", "Спорттовары Чемпион",
-    "Почта-Экспресс", "Столовая Домашняя", "Копицентр", "Фермерская лавка",
-    "Электроника Плюс", "Супермаркет Семья", "Шиномонтаж Колесо",
-    ]
-PEOPLE = [
-    "Иванов Иван Иванович", "Смирнова Ольга Петровна",
-    "Кузьмин Андрей Викторович", "Попова Наталья Сергеевна",
-    "Васильев Михаил Юрьевич", "Соколова Екатерина Андреевна",
-    "Михайлов Дмитрий Олегович", "Новикова Светлана Игоревна",
-    ]
+# The names of counterparties and people, the opening hours and the terminal
+# models are the demo's (mrk_contracts/demo.py, mrk_terminals/demo.py),
+# imported where trytond is ready: see demo_lists()
 STREETS = [
     ("ул. Лесная", "на Лесной", "Москва"),
     ("пр-т Мира", "на Мира", "Москва"),
@@ -122,11 +116,6 @@ STREETS = [
     ("ул. Кирова", "на Кирова", "Подольск"),
     ("пр-т Королёва", "на Королёва", "Королёв"),
     ]
-HOURS = ["пн–пт 9:00–21:00, сб–вс 10:00–20:00", "ежедневно 8:00–23:00",
-    "круглосуточно", "пн–сб 10:00–19:00, вс выходной"]
-TERMINAL_MODELS = [("PAX S920", "PAX Technology"),
-    ("Verifone VX520", "Verifone"), ("Ingenico iCT250", "Ingenico"),
-    ("Castles Vega3000", "Castles Technology")]
 CONTRACT_AMOUNTS = [Decimal(a) for a in [
             '1500', '2000', '2500', '3000', '3333.33', '3500', '4000',
             '4166.67', '4500', '5000', '5500', '6000', '7000', '7500',
@@ -294,7 +283,7 @@ class Generator:
         self.contract_numbers = Numbers(Configuration(1).contract_sequence)
         self.models = [m.id for m in TerminalModel.create([
                     {'name': n, 'manufacturer': m}
-                    for n, m in TERMINAL_MODELS])]
+                    for n, m in demo_lists()[3]])]
         self.w_party = Writer(self, 'party.party', [
                 'code', 'code_alnum', 'code_digit', 'name', 'legal_form',
                 'legal_name', 'inn', 'kpp', 'ogrn', 'mrk_manager'])
@@ -373,6 +362,7 @@ class Generator:
 
     def party(self, index, remaining):
         from trytond.modules.mrk_contracts import demo
+        NAMES, PEOPLE, _, _ = demo_lists()
         rng = self.rng
         form = rng.choices(['ooo', 'ip', 'ao'], [70, 25, 5])[0]
         brand = '%s %d' % (NAMES[index % len(NAMES)], index)
@@ -490,6 +480,7 @@ class Generator:
     def points(self, party, brand, contracts):
         """The points of the counterparty (for its last contract) and the
         terminals standing there over the years"""
+        _, PEOPLE, HOURS, _ = demo_lists()
         rng = self.rng
         current = contracts[-1]
         points = []

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from trytond.model.exceptions import DomainValidationError
+from trytond.modules.mrk_base import codes
 from trytond.modules.mrk_base.tests.tools import start_smtp_server
 from trytond.modules.mrk_field_jobs.tests.tools import (
     agree_values, make_job, make_party, make_point, make_user, setup_service)
@@ -31,16 +32,24 @@ MODULES = ['mrk_rent', 'mrk_field_jobs']
 D = datetime.date
 # The approvals and the setting that names their approver
 APPROVALS = {
-    '1.3': 'change_request_approver',
-    '1.4': 'contract_approver',
-    '2.2': 'field_job_approver',
-    '2.9': 'problem_approver',
-    '8.4': 'payment_permit_approver',
-    '9.2': 'registry_approver',
+    codes.CHANGE_REQUEST: 'change_request_approver',
+    codes.NON_STANDARD_CONTRACT: 'contract_approver',
+    codes.FIELD_JOB_SIGNATURE: 'field_job_approver',
+    codes.SITE_PROBLEM: 'problem_approver',
+    codes.PAYMENT_PERMIT: 'payment_permit_approver',
+    codes.PAYMENT_REGISTRY: 'registry_approver',
     }
 # The codes this file triggers and checks
-COVERED = {'1.1', '1.2', '1.3', '1.4', '2.2', '2.3', '2.4', '2.8', '2.9',
-    '2.10', '2.11', '8.3', '8.4', '8.6', '8.8', '9.1', '9.2', '9.3'}
+COVERED = {
+    codes.EXPIRING_CONTRACTS, codes.PROLONGATION_CALL, codes.CHANGE_REQUEST,
+    codes.NON_STANDARD_CONTRACT, codes.FIELD_JOB_SIGNATURE,
+    codes.FIELD_JOB_REGISTRATION, codes.FIELD_JOB_AGREEMENT,
+    codes.CONTROL_CALL, codes.SITE_PROBLEM, codes.END_OF_DAY,
+    codes.FIELD_JOB_REAGREEMENT, codes.CASH_REQUEST, codes.PAYMENT_PERMIT,
+    codes.CASH_DELIVERY_CONTROL, codes.RECEIPTS_INVENTORY,
+    codes.MONITORING_RECONCILIATION, codes.PAYMENT_REGISTRY,
+    codes.REGISTRY_RECONCILIATION,
+    }
 
 
 @contextmanager
@@ -54,8 +63,9 @@ def as_user(user):
 
 def scheduling_calls():
     """Yield (path, code, owner expression or None) for every call of
-    schedule() / _schedule() with a literal function code in the modules
-    (their demo data and tests left aside)"""
+    schedule() / _schedule() with a function code named in mrk_base's
+    codes (codes.NAME) or written as a literal, in the modules (their demo
+    data and tests left aside)"""
     for path in sorted((ROOT / 'addons').glob('*/*.py')):
         if path.name.startswith('demo'):
             continue
@@ -65,13 +75,23 @@ def scheduling_calls():
                     and isinstance(node.func, ast.Attribute)
                     and node.func.attr in {'schedule', '_schedule'}):
                 continue
-            codes = [a.value for a in node.args
-                if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-            if not codes:
+            found = [code_of(a) for a in node.args]
+            found = [c for c in found if c]
+            if not found:
                 continue
             owner = next((ast.unparse(k.value) for k in node.keywords
                     if k.arg == 'owner'), None)
-            yield path.relative_to(ROOT), codes[0], owner
+            yield path.relative_to(ROOT), found[0], owner
+
+
+def code_of(node):
+    "The function code an argument names, if it names one"
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if (isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == 'codes'):
+        return getattr(codes, node.attr)
 
 
 class MatrixOwnersTestCase(DatabaseTestCase):
@@ -175,11 +195,12 @@ class MatrixOwnersTestCase(DatabaseTestCase):
             prolongation_months=12)
         ending = make_contract(party, end=date, auto_prolongation=False)
 
-        owner_11 = self.reassign(people, '1.1')
-        owner_12 = self.reassign(people, '1.2')
+        owner_11 = self.reassign(people, codes.EXPIRING_CONTRACTS)
+        owner_12 = self.reassign(people, codes.PROLONGATION_CALL)
         Contract.control_expiring(date)
-        self.assertOwner([ending], '1.1', owner_11)
-        self.assertOwner([calling, prolonged, ending], '1.2', owner_12)
+        self.assertOwner([ending], codes.EXPIRING_CONTRACTS, owner_11)
+        self.assertOwner([calling, prolonged, ending],
+                codes.PROLONGATION_CALL, owner_12)
 
         # 1.3: the change request goes to its approver, the decision is
         # told by the matrix's owner of 1.2
@@ -191,27 +212,28 @@ class MatrixOwnersTestCase(DatabaseTestCase):
                         'description': 'Снизить аренду с сентября',
                         }])
             Request.submit([request])
-        self.assertOwner([request], '1.3', people['head3'])
+        self.assertOwner([request], codes.CHANGE_REQUEST, people['head3'])
         with as_user(people['head3']):
             Request.write([request], {'decision': 'Согласовать'})
             Request.approve([request])
-        self.assertOwner([request], '1.2', owner_12)
+        self.assertOwner([request], codes.PROLONGATION_CALL, owner_12)
 
         # 1.4: the approval to its approver, the check of a returned
         # contract to the matrix's owner
         self.set_approvers(people, contract_approver='head2')
-        owner_14 = self.reassign(people, '1.4')
+        owner_14 = self.reassign(people, codes.NON_STANDARD_CONTRACT)
         contract = make_contract(party, state='draft', kind='non_standard',
             requisites_checked=True, terms_checked=True)
         with as_user(people['manager']):
             Contract.submit([contract])
-        self.assertOwner([contract], '1.4', people['head2'])
+        self.assertOwner([contract], codes.NON_STANDARD_CONTRACT,
+                people['head2'])
         with as_user(people['head2']):
             Contract.write([contract], {
                     'approval_comment': 'Проверить банковские реквизиты'})
             Contract.reject([contract])
-        self.assertOwner([contract], '1.4', owner_14)
-        check, = Activity.open_for([contract], ['1.4'])
+        self.assertOwner([contract], codes.NON_STANDARD_CONTRACT, owner_14)
+        check, = Activity.open_for([contract], [codes.NON_STANDARD_CONTRACT])
         self.assertEqual(check.note, 'Проверить банковские реквизиты')
         # Submitted again: the check is done, the approver decides
         with as_user(owner_14):
@@ -220,7 +242,8 @@ class MatrixOwnersTestCase(DatabaseTestCase):
         with as_user(people['manager']):
             Contract.submit([contract])
         self.assertEqual(Activity(check.id).state, 'done')
-        self.assertOwner([contract], '1.4', people['head2'])
+        self.assertOwner([contract], codes.NON_STANDARD_CONTRACT,
+                people['head2'])
 
     # -- field jobs (2.2–2.11) ------------------------------------------------
 
@@ -239,23 +262,27 @@ class MatrixOwnersTestCase(DatabaseTestCase):
         self.set_approvers(people, field_job_approver='head2',
             problem_approver='head3')
         owners = {code: self.reassign(people, code)
-            for code in ['2.3', '2.4', '2.8', '2.10', '2.11']}
+            for code in [codes.FIELD_JOB_REGISTRATION,
+                    codes.FIELD_JOB_AGREEMENT, codes.CONTROL_CALL,
+                    codes.END_OF_DAY, codes.FIELD_JOB_REAGREEMENT]}
 
         with as_user(people['manager']):
             job = make_job(point, kind='repair')
         self.assertEqual(job.manager, people['manager'])
-        self.assertOwner([job], '2.2', people['head2'])
+        self.assertOwner([job], codes.FIELD_JOB_SIGNATURE, people['head2'])
         with as_user(people['head2']):
             FieldJob.sign([job])
-        self.assertOwner([job], '2.3', owners['2.3'])
+        self.assertOwner([job], codes.FIELD_JOB_REGISTRATION,
+                owners[codes.FIELD_JOB_REGISTRATION])
         with as_user(people['manager']):
             FieldJob.register([job])
-        self.assertOwner([job], '2.4', owners['2.4'])
+        self.assertOwner([job], codes.FIELD_JOB_AGREEMENT,
+                owners[codes.FIELD_JOB_AGREEMENT])
         with as_user(people['manager']):
             FieldJob.write([job], agree_values(today,
                     technician=people['technician']))
             FieldJob.agree([job])
-        self.assertOwner([job], '2.8', owners['2.8'])
+        self.assertOwner([job], codes.CONTROL_CALL, owners[codes.CONTROL_CALL])
         with as_user(people['manager']):
             FieldJob.write([job], {'call_result': 'Ждут с 10:00'})
             FieldJob.confirm([job])
@@ -263,19 +290,20 @@ class MatrixOwnersTestCase(DatabaseTestCase):
         with as_user(people['technician']):
             FieldJob.write([job], {'problem': 'Нет розетки у стойки'})
             FieldJob.report_problem([job])
-        self.assertOwner([job], '2.9', people['head3'])
+        self.assertOwner([job], codes.SITE_PROBLEM, people['head3'])
         FieldJob.end_of_day(today, hour=23)
-        self.assertOwner([job], '2.10', owners['2.10'])
+        self.assertOwner([job], codes.END_OF_DAY, owners[codes.END_OF_DAY])
         with as_user(people['technician']):
             FieldJob.write([job], {'report': 'Точка закрыта'})
             FieldJob.fail([job])
-        self.assertOwner([job], '2.11', owners['2.11'])
+        self.assertOwner([job], codes.FIELD_JOB_REAGREEMENT,
+                owners[codes.FIELD_JOB_REAGREEMENT])
 
         # Following the portfolio, the steps go to the client manager of
         # the counterparty, whoever the job names
         Function = pool.get('mrk.function')
         with as_user(people['head']):
-            Function.write([Function.get('2.3')], {
+            Function.write([Function.get(codes.FIELD_JOB_REGISTRATION)], {
                     'follows_portfolio': True})
         with as_user(people['senior']):
             other = make_job(point, kind='repair',
@@ -283,7 +311,8 @@ class MatrixOwnersTestCase(DatabaseTestCase):
         self.assertEqual(other.manager, people['manager2'])
         with as_user(people['head']):
             FieldJob.sign([other])
-        self.assertOwner([other], '2.3', people['manager'])
+        self.assertOwner([other], codes.FIELD_JOB_REGISTRATION,
+                people['manager'])
 
     # -- rent (8.3–8.8, 9.1–9.3) -------------------------------------------
 
@@ -316,39 +345,46 @@ class MatrixOwnersTestCase(DatabaseTestCase):
         self.set_approvers(people, payment_permit_approver='head2',
             registry_approver='head3')
         owners = {code: self.reassign(people, code)
-            for code in ['8.3', '8.6', '8.8', '9.1', '9.3']}
+            for code in [codes.CASH_REQUEST, codes.CASH_DELIVERY_CONTROL,
+                    codes.RECEIPTS_INVENTORY, codes.MONITORING_RECONCILIATION,
+                    codes.REGISTRY_RECONCILIATION]}
 
         # The night of the 20th prepares March (8.2, 9.2)
         Configuration.prepare_rent_month(D(2026, 2, 20))
         run, = CashRun.search([])
         registry, = Registry.search([])
-        self.assertOwner([run], '8.3', owners['8.3'])
-        self.assertOwner([registry], '9.1', owners['9.1'])
+        self.assertOwner([run], codes.CASH_REQUEST, owners[codes.CASH_REQUEST])
+        self.assertOwner([registry], codes.MONITORING_RECONCILIATION,
+                owners[codes.MONITORING_RECONCILIATION])
 
         with as_user(people['senior']):
             CashRun.request([run])
-        self.assertOwner([run], '8.4', people['head2'])
+        self.assertOwner([run], codes.PAYMENT_PERMIT, people['head2'])
         with as_user(people['head2']):
             CashRun.approve([run])
         with as_user(people['senior']):
             CashRun.deliver([run])
-        self.assertOwner([run], '8.6', owners['8.6'])
+        self.assertOwner([run], codes.CASH_DELIVERY_CONTROL,
+                owners[codes.CASH_DELIVERY_CONTROL])
         with as_user(people['senior']):
             CashRun.close_reports([run])
-        self.assertOwner([run], '8.8', owners['8.8'])
+        self.assertOwner([run], codes.RECEIPTS_INVENTORY,
+                owners[codes.RECEIPTS_INVENTORY])
 
         with as_user(people['monitoring']):
             RegistryLine.write(list(registry.lines), {'monitoring_ok': True})
             Registry.monitoring_check([registry])
-        self.assertOwner([registry], '9.3', owners['9.3'])
+        self.assertOwner([registry], codes.REGISTRY_RECONCILIATION,
+                owners[codes.REGISTRY_RECONCILIATION])
         with as_user(people['accountant']):
             Registry.accounting_check([registry])
-        self.assertOwner([registry], '9.2', people['head3'])
+        self.assertOwner([registry], codes.PAYMENT_REGISTRY, people['head3'])
         # Returned: the checks start again with the matrix's owner of 9.1
         with as_user(people['accountant']):
             Registry.write([registry], {'return_reason': 'Сверить суммы'})
             Registry.draft([registry])
-        self.assertOwner([registry], '9.1', owners['9.1'])
+        self.assertOwner([registry], codes.MONITORING_RECONCILIATION,
+                owners[codes.MONITORING_RECONCILIATION])
 
     # -- approvers and absences ----------------------------------------------
 
@@ -362,14 +398,14 @@ class MatrixOwnersTestCase(DatabaseTestCase):
         point = make_point(make_party(manager=people['manager']))
         with as_user(people['manager']):
             job = make_job(point, kind='repair')
-        self.assertOwner([job], '2.2', people['head'])
+        self.assertOwner([job], codes.FIELD_JOB_SIGNATURE, people['head'])
 
         with as_user(people['head']):
             Configuration.write([Configuration(1)], {
                     'head': people['head2'].id})
         with as_user(people['manager']):
             job = make_job(point, kind='repair')
-        self.assertOwner([job], '2.2', people['head2'])
+        self.assertOwner([job], codes.FIELD_JOB_SIGNATURE, people['head2'])
 
         with as_user(people['head']):
             with self.assertRaises(DomainValidationError) as cm:
@@ -400,18 +436,18 @@ class MatrixOwnersTestCase(DatabaseTestCase):
                         }])
         with as_user(people['manager']):
             job = make_job(point, kind='repair')
-        self.assertOwner([job], '2.2', people['head3'])
-        signing, = Activity.open_for([job], ['2.2'])
+        self.assertOwner([job], codes.FIELD_JOB_SIGNATURE, people['head3'])
+        signing, = Activity.open_for([job], [codes.FIELD_JOB_SIGNATURE])
         self.assertEqual(signing.delegated_from, people['head2'])
 
         # Her absence names no deputy: the matrix's deputy of 2.2 signs
         with as_user(people['head']):
             Absence.write([absence], {'deputy': None})
-            Function.write([Function.get('2.2')], {
+            Function.write([Function.get(codes.FIELD_JOB_SIGNATURE)], {
                     'deputy': people['head'].id})
         with as_user(people['manager']):
             job = make_job(point, kind='repair')
-        self.assertOwner([job], '2.2', people['head'])
+        self.assertOwner([job], codes.FIELD_JOB_SIGNATURE, people['head'])
 
     @with_transaction()
     def test_absent_owner_without_deputy(self):
@@ -427,16 +463,16 @@ class MatrixOwnersTestCase(DatabaseTestCase):
         people = self.setup()
         today = Date.today()
         point = make_point(make_party(manager=people['manager']))
-        owner = self.reassign(people, '2.3')
+        owner = self.reassign(people, codes.FIELD_JOB_REGISTRATION)
         with as_user(people['head']):
-            Function.write([Function.get('2.3')], {
+            Function.write([Function.get(codes.FIELD_JOB_REGISTRATION)], {
                     'deputy': people['office'].id})
         with as_user(people['manager']):
             before, after = [make_job(point, kind='repair')
                 for _ in range(2)]
         with as_user(people['head']):
             FieldJob.sign([before])
-        self.assertOwner([before], '2.3', owner)
+        self.assertOwner([before], codes.FIELD_JOB_REGISTRATION, owner)
 
         with as_user(owner):
             absence, = Absence.create([{
@@ -447,16 +483,19 @@ class MatrixOwnersTestCase(DatabaseTestCase):
                         }])
         self.assertIsNone(absence.deputy)
         # The open one moved, the new one goes there too
-        self.assertOwner([before], '2.3', people['office'])
+        self.assertOwner([before], codes.FIELD_JOB_REGISTRATION,
+                people['office'])
         with as_user(people['head']):
             FieldJob.sign([after])
-        self.assertOwner([after], '2.3', people['office'])
-        moved = Activity.open_for([before, after], ['2.3'])
+        self.assertOwner([after], codes.FIELD_JOB_REGISTRATION,
+                people['office'])
+        moved = Activity.open_for([before, after],
+                [codes.FIELD_JOB_REGISTRATION])
         self.assertEqual({a.delegated_from for a in moved}, {owner})
 
         # Back: the open ones return to him
         Absence.process(today + datetime.timedelta(days=4))
-        self.assertOwner([before, after], '2.3', owner)
+        self.assertOwner([before, after], codes.FIELD_JOB_REGISTRATION, owner)
 
     @with_transaction()
     def test_escalation_to_head_of_settings(self):
@@ -471,14 +510,14 @@ class MatrixOwnersTestCase(DatabaseTestCase):
         Date = pool.get('ir.date')
         people = self.setup()
         today = Date.today()
-        owner = self.reassign(people, '7.3')
+        owner = self.reassign(people, codes.DOWNTIME_LONG)
         with as_user(people['head']):
             Configuration.write([Configuration(1)], {
                     'head': people['head2'].id})
-            Function.write([Function.get('7.3')], {
+            Function.write([Function.get(codes.DOWNTIME_LONG)], {
                     'deputy': people['senior'].id})
         overdue = today - datetime.timedelta(days=2)
-        activity, = Activity.schedule('7.3', deadline=overdue)
+        activity, = Activity.schedule(codes.DOWNTIME_LONG, deadline=overdue)
         self.assertEqual(activity.owner, owner)
         escalation, = Activity.escalate(today)
         self.assertEqual(escalation.owner, people['head2'])
@@ -489,7 +528,7 @@ class MatrixOwnersTestCase(DatabaseTestCase):
                         'date_from': today,
                         'date_to': today + datetime.timedelta(days=7),
                         }])
-        Activity.schedule('7.3', deadline=overdue)
+        Activity.schedule(codes.DOWNTIME_LONG, deadline=overdue)
         escalation, = Activity.escalate(today)
         self.assertEqual(escalation.owner, people['senior'])
         self.assertEqual(escalation.delegated_from, people['head2'])

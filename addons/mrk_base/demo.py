@@ -12,6 +12,8 @@ from decimal import Decimal
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
+from . import codes
+
 PASSWORD_SUFFIX = '-mrk'
 
 # login, name, role (group suffix)
@@ -103,28 +105,35 @@ def _setup(context, company):
     today = Date.today()
     day = datetime.timedelta(days=1)
     # Client manager's day: something overdue, due today, this week, later.
-    Activity.schedule('1.2', parties[:1], deadline=today - 3 * day,
+    Activity.schedule(codes.PROLONGATION_CALL, parties[:1],
+        deadline=today - 3 * day,
         note="Договор истекает через 30 дней: сообщить о пролонгации.")
-    Activity.schedule('2.4', parties[1:2], deadline=today,
+    Activity.schedule(codes.FIELD_JOB_AGREEMENT, parties[1:2], deadline=today,
         note="Согласовать дату установки второго терминала.")
-    Activity.schedule('2.8', parties[2:3], deadline=today,
+    Activity.schedule(codes.CONTROL_CALL, parties[2:3], deadline=today,
         note="Позвонить на объект перед выездом техника.")
-    Activity.schedule('7.2', parties[0:1], deadline=today + 2 * day,
+    Activity.schedule(codes.DOWNTIME_CALL, parties[0:1],
+        deadline=today + 2 * day,
         note="Терминал не работает с утра: выяснить причину.")
-    Activity.schedule('1.5', parties[1:2], deadline=today + 10 * day)
-    done, = Activity.schedule('2.11', parties[2:3], deadline=today - day)
+    Activity.schedule(codes.COMPANY_CARD, parties[1:2],
+        deadline=today + 10 * day)
+    done, = Activity.schedule(codes.FIELD_JOB_REAGREEMENT, parties[2:3],
+        deadline=today - day)
     done.result = "Перенесено на следующую неделю, контакт на объекте тот же."
     done.save()
     with Transaction().set_user(users['manager'].id):
         Activity.do([done])
     # Second portfolio and the other roles.
-    Activity.schedule('2.4', parties[3:4], deadline=today - 2 * day)
-    Activity.schedule('7.5', parties[4:5], deadline=today + day)
-    Activity.schedule('3.1', parties[5:6], deadline=today)
-    Activity.schedule('6.9', parties[3:4], deadline=today - 5 * day)
-    Activity.schedule('9.2', deadline=today + 4 * day,
+    Activity.schedule(codes.FIELD_JOB_AGREEMENT, parties[3:4],
+        deadline=today - 2 * day)
+    Activity.schedule(codes.PAYMENT_COMPLAINT, parties[4:5],
+        deadline=today + day)
+    Activity.schedule(codes.DOCUMENT_TEMPLATES, parties[5:6], deadline=today)
+    Activity.schedule(codes.ORIGINALS_TO_ACCOUNTING, parties[3:4],
+        deadline=today - 5 * day)
+    Activity.schedule(codes.PAYMENT_REGISTRY, deadline=today + 4 * day,
         name="Реестр безналичных платежей на следующий месяц")
-    Activity.schedule('1.1', deadline=today + day,
+    Activity.schedule(codes.EXPIRING_CONTRACTS, deadline=today + day,
         name="Список договоров, истекающих в ближайшие 60 дней")
     # The morning cron has run: the head sees the overdue ones.
     Activity.escalate(today)

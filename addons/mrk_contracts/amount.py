@@ -10,6 +10,12 @@ Pure functions, no database:
     '«01» марта 2026 г.'
     >>> format_date(datetime.date(2026, 3, 1))
     '01.03.2026'
+    >>> format_month(datetime.date(2026, 3, 1))
+    'март 2026'
+    >>> format_month_in(datetime.date(2026, 3, 1))
+    'марте 2026'
+
+Every module writes dates, amounts and month names with these.
 """
 import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -19,9 +25,17 @@ from num2words import num2words
 NBSP = '\u00a0'
 CENT = Decimal('0.01')
 
+MONTHS = [
+    'январь', 'февраль', 'март', 'апрель', 'май', 'июнь',
+    'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь',
+    ]
 MONTHS_GENITIVE = [
     'января', 'февраля', 'марта', 'апреля', 'мая', 'июня',
     'июля', 'августа', 'сентября', 'октября', 'ноября', 'декабря',
+    ]
+MONTHS_PREPOSITIONAL = [
+    'январе', 'феврале', 'марте', 'апреле', 'мае', 'июне',
+    'июле', 'августе', 'сентябре', 'октябре', 'ноябре', 'декабре',
     ]
 
 
@@ -115,3 +129,17 @@ def format_date(date):
     if isinstance(date, datetime.datetime):
         date = date.date()
     return '%02d.%02d.%04d' % (date.day, date.month, date.year)
+
+
+def format_month(date):
+    "март 2026"
+    if not date:
+        return ''
+    return '%s %s' % (MONTHS[date.month - 1], date.year)
+
+
+def format_month_in(date):
+    "марте 2026 (в марте 2026)"
+    if not date:
+        return ''
+    return '%s %s' % (MONTHS_PREPOSITIONAL[date.month - 1], date.year)

@@ -17,12 +17,14 @@ from types import SimpleNamespace
 
 from trytond.i18n import gettext
 from trytond.model import ModelView
+from trytond.modules.mrk_base import codes
 from trytond.modules.mrk_base.xlsx import XLSXReport
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
 
+from .amount import format_date
 from .exceptions import CompanyCardError
 from .report import address_text
 
@@ -93,7 +95,7 @@ def company_card_values(company):
         director_basis=_text(director.basis if director else None),
         director_short=_text(director.short_name if director else None),
         accountant=_text(accountant.name if accountant else None),
-        date=Date.today().strftime('%d.%m.%Y'),
+        date=format_date(Date.today()),
         )
 
 
@@ -171,7 +173,7 @@ class CompanyCard(Report):
                 'mrk_contracts.msg_company_card_email_body_contract',
                 company=company.rec_name,
                 number=contract.number or '',
-                date=contract.date.strftime('%d.%m.%Y')
+                date=format_date(contract.date)
                 if contract.date else '')
         else:
             text = gettext('mrk_contracts.msg_company_card_email_body',
@@ -233,7 +235,7 @@ class CompanyCard(Report):
         parties = list({p.id for _, p, *_ in jobs})
         with without_check_access():
             activities = Activity.search([
-                    ('function.code', '=', '1.5'),
+                    ('function.code', '=', codes.COMPANY_CARD),
                     ('state', '=', 'open'),
                     ['OR',
                         ('origin', 'in', list(origins)),

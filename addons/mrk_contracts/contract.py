@@ -1,4 +1,5 @@
 import datetime
+from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 from sql import Null
@@ -7,6 +8,7 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields)
+from trytond.modules.mrk_base import codes
 from trytond.modules.mrk_base.configuration import approver_field
 from trytond.modules.mrk_base.model import (
     WorkflowGuardMixin, check_write_rule, rec_name_domain)
@@ -15,7 +17,17 @@ from trytond.pyson import Bool, Eval, Id, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
+from .amount import format_date
 from .exceptions import AmendmentError, ChangeRequestError, ContractError
+
+
+class Rent(NamedTuple):
+    """The monthly rent of a contract in force on a date: its amount, the
+    day it applies from and the day it was agreed (the contract or the
+    supplementary agreement that set it)."""
+    amount: object
+    start: datetime.date | None
+    agreed: datetime.date | None
 
 
 class Configuration(metaclass=PoolMeta):
@@ -302,19 +314,33 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def get_current_rent_amount(cls, contracts, name):
-        """The monthly rent in force today: the last confirmed price change
-        effective by today, else the amount of the contract."""
+        "The monthly rent in force today (see get_rents_on)"
         today = Pool().get('ir.date').today()
+        return {i: r.amount for i, r in cls.get_rents_on(
+                    contracts, today).items()}
+
+    @classmethod
+    def get_rents_on(cls, contracts, date):
+        """The monthly rent of each contract in force on date, as ``Rent``
+        by contract id (5.1, 5.4): the last confirmed price change effective
+        by then, else the amount of the contract.
+
+        Every document, list and computation that shows or charges the rent
+        of a contract asks this method; mrk_rent overrides it with the rent
+        terms."""
         result = {}
         for contract in contracts:
-            amount = contract.rent_amount
             changes = [a for a in contract.amendments
                 if a.kind == 'price_change' and a.state == 'confirmed'
-                and a.effective_date <= today]
+                and a.new_amount is not None
+                and a.effective_date <= date]
             if changes:
-                amount = max(changes,
-                    key=lambda a: (a.effective_date, a.id)).new_amount
-            result[contract.id] = amount
+                last = max(changes, key=lambda a: (a.effective_date, a.id))
+                rent = Rent(last.new_amount, last.effective_date, last.date)
+            else:
+                rent = Rent(contract.rent_amount, contract.start_date,
+                    contract.date)
+            result[contract.id] = rent
         return result
 
     @property
@@ -391,9 +417,10 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                         'mrk_contracts.msg_contract_checklist',
                         contract=contract.rec_name))
             contract.party.check_complete_requisites()
-        Activity.close(contracts, ['1.4'])
+        Activity.close(contracts, [codes.NON_STANDARD_CONTRACT])
         approver = Configuration(1).get_approver('contract_approver')
-        Activity.schedule('1.4', contracts, owner=approver)
+        Activity.schedule(codes.NON_STANDARD_CONTRACT, contracts,
+                owner=approver)
 
     @classmethod
     @check_write_rule
@@ -406,7 +433,8 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'approved_by': Transaction().user,
                 'approved_on': Date.today(),
                 })
-        Pool().get('mrk.activity').close(contracts, ['1.4'])
+        Pool().get('mrk.activity').close(contracts,
+                [codes.NON_STANDARD_CONTRACT])
 
     @classmethod
     @check_write_rule
@@ -424,10 +452,10 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'requisites_checked': False,
                 'terms_checked': False,
                 })
-        Activity.close(contracts, ['1.4'])
+        Activity.close(contracts, [codes.NON_STANDARD_CONTRACT])
         # The requisites are checked again by the matrix's owner of 1.4
         for contract in contracts:
-            Activity.schedule('1.4', [contract],
+            Activity.schedule(codes.NON_STANDARD_CONTRACT, [contract],
                 note=contract.approval_comment)
 
     @classmethod
@@ -518,13 +546,13 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         if not contracts:
             return
         for contract in contracts:
-            Activity.schedule('1.2', [contract],
+            Activity.schedule(codes.PROLONGATION_CALL, [contract],
                 deadline=min(date + datetime.timedelta(days=3),
                     contract.end_date),
                 note=gettext(
                     'mrk_contracts.msg_contract_expiry_call_note',
                     contract=contract.rec_name,
-                    end=contract.end_date.strftime('%d.%m.%Y'),
+                    end=format_date(contract.end_date),
                     prolongation=gettext(
                         'mrk_contracts.msg_prolongation_auto'
                         if contract.auto_prolongation
@@ -568,11 +596,11 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         Amendment.save(amendments)
         Amendment.confirm(amendments)
         for amendment in amendments:
-            Activity.schedule('1.2', [amendment.contract],
+            Activity.schedule(codes.PROLONGATION_CALL, [amendment.contract],
                 deadline=date + datetime.timedelta(days=2),
                 note=gettext('mrk_contracts.msg_contract_prolonged_note',
                     contract=amendment.contract.rec_name,
-                    end=amendment.new_end_date.strftime('%d.%m.%Y')))
+                    end=format_date(amendment.new_end_date)))
 
     @classmethod
     def _escalate_ends(cls, date):
@@ -591,10 +619,11 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         if not contracts:
             return
         for contract in contracts:
-            Activity.schedule('1.1', [contract], deadline=date,
+            Activity.schedule(codes.EXPIRING_CONTRACTS, [contract],
+                    deadline=date,
                 note=gettext('mrk_contracts.msg_contract_end_escalation',
                     contract=contract.rec_name,
-                    end=contract.end_date.strftime('%d.%m.%Y'),
+                    end=format_date(contract.end_date),
                     manager=contract.manager.rec_name
                     if contract.manager else '-'))
             contract.end_escalated_for = contract.end_date
@@ -777,13 +806,13 @@ class Amendment(
             raise AmendmentError(gettext(
                     'mrk_contracts.msg_amendment_before_start',
                     amendment=self.rec_name,
-                    start=contract.start_date.strftime('%d.%m.%Y')))
+                    start=format_date(contract.start_date)))
         if (self.kind == 'extension' and self.state == 'draft'
                 and self.new_end_date <= contract.end_date):
             raise AmendmentError(gettext(
                     'mrk_contracts.msg_amendment_extension_end',
                     amendment=self.rec_name,
-                    end=contract.end_date.strftime('%d.%m.%Y')))
+                    end=format_date(contract.end_date)))
 
     @classmethod
     @check_write_rule
@@ -833,7 +862,7 @@ class Amendment(
     def apply_price_change(cls, amendments):
         """Hook for the rent terms (mrk_rent): a confirmed price change
         applies from its effective date. Here it is only recorded; the
-        contract's current_rent_amount reads it."""
+        contract's get_rents_on reads it."""
         pass
 
     @classmethod
@@ -950,7 +979,7 @@ class ChangeRequest(
     def get_rec_name(self, name):
         return gettext('mrk_contracts.msg_change_request_rec_name',
             contract=self.contract.rec_name,
-            date=self.received_on.strftime('%d.%m.%Y'))
+            date=format_date(self.received_on))
 
     @classmethod
     @check_write_rule
@@ -964,7 +993,7 @@ class ChangeRequest(
         Configuration = pool.get('mrk.configuration')
         approver = Configuration(1).get_approver('change_request_approver')
         for request in requests:
-            Activity.schedule('1.3', [request], owner=approver,
+            Activity.schedule(codes.CHANGE_REQUEST, [request], owner=approver,
                 note=request.description)
 
     @classmethod
@@ -995,9 +1024,9 @@ class ChangeRequest(
                 'decided_by': Transaction().user,
                 'decided_on': Date.today(),
                 })
-        Activity.close(requests, ['1.3'])
+        Activity.close(requests, [codes.CHANGE_REQUEST])
         for request in requests:
-            Activity.schedule('1.2', [request],
+            Activity.schedule(codes.PROLONGATION_CALL, [request],
                 name=gettext('mrk_contracts.msg_change_request_inform',
                     party=request.party.rec_name),
                 note=request.decision)

@@ -13,7 +13,6 @@ from types import SimpleNamespace
 from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.report import Report
-from trytond.transaction import Transaction
 
 from .amount import (
     amount_in_words, count_with_words, format_amount, format_date,
@@ -116,19 +115,6 @@ def side(party, role):
         )
 
 
-def rent_on(contract, date):
-    """The monthly rent in force on date: the last confirmed price change
-    effective by then, else the amount of the contract."""
-    changes = [a for a in contract.amendments
-        if a.kind == 'price_change' and a.state == 'confirmed'
-        and a.new_amount is not None
-        and (date is None or a.effective_date <= date)]
-    if changes:
-        last = max(changes, key=lambda a: (a.effective_date, a.id))
-        return last.new_amount, last
-    return contract.rent_amount, None
-
-
 class DocumentReport(Report):
     """Base of the printed documents of a rent contract.
 
@@ -158,13 +144,12 @@ class DocumentReport(Report):
         return ActionReport(ModelData.get_id(module, fs_id))
 
     @classmethod
-    def _execute(cls, records, header, data, action):
+    def render(cls, report, report_context):
+        """Render the template of the document; the report action that
+        prints it still says how to convert the result"""
         template = cls.get_template_action(
-            records[0] if records else None, action)
-        # Ensure to restore the original context: set_lang may modify it
-        with Transaction().set_context(Transaction().context):
-            report_context = cls.get_context(records, header, data)
-            return cls.convert(action, cls.render(template, report_context))
+            report_context.get('record'), report)
+        return super().render(template, report_context)
 
     @classmethod
     def get_context(cls, records, header, data):
@@ -258,12 +243,10 @@ class PriceProtocolReport(DocumentReport):
             reference = 'к дополнительному соглашению № %s от %s %s' % (
                 record.number, format_date_long(record.date), reference)
         else:
+            Contract = Pool().get('mrk.contract')
             today = Pool().get('ir.date').today()
-            amount, change = rent_on(contract, today)
-            if change:
-                date, start = change.date, change.effective_date
-            else:
-                date, start = contract.date, contract.start_date
+            rent = Contract.get_rents_on([contract], today)[contract.id]
+            amount, date, start = rent.amount, rent.agreed, rent.start
         doc.reference = reference
         doc.date = format_date_long(date)
         doc.start = format_date(start)
@@ -321,8 +304,10 @@ class AmendmentReport(DocumentReport):
         doc.date = format_date_long(amendment.date)
         doc.effective = format_date_long(amendment.effective_date)
         doc.new_end = format_date_long(amendment.new_end_date)
-        amount, _ = rent_on(contract, amendment.effective_date)
-        doc.rent, doc.rent_words = money(amount)
+        Contract = Pool().get('mrk.contract')
+        rent = Contract.get_rents_on(
+            [contract], amendment.effective_date)[contract.id]
+        doc.rent, doc.rent_words = money(rent.amount)
         return doc
 
 

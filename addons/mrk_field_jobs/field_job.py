@@ -21,10 +21,12 @@ from sql import Null
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields)
+from trytond.modules.mrk_base import codes
 from trytond.modules.mrk_base.access import RelatedRuleMixin
 from trytond.modules.mrk_base.configuration import approver_field
 from trytond.modules.mrk_base.model import (
     WorkflowGuardMixin, rec_name_domain)
+from trytond.modules.mrk_contracts.amount import format_date
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, Id, If
 from trytond.transaction import Transaction
@@ -45,10 +47,6 @@ PLANNED = ['agreed', 'notified', 'confirmed', 'issued']
 CALENDAR_COLORS = ['#1f77b4', '#2ca02c', '#d62728', '#9467bd', '#8c564b',
     '#e377c2', '#17becf', '#bcbd22', '#ff7f0e']
 EMAIL = re.compile(r'^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$')
-
-
-def format_date(date):
-    return date.strftime('%d.%m.%Y') if date else ''
 
 
 def format_time(time):
@@ -551,7 +549,8 @@ class FieldJob(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 values.setdefault('contact_name', point.contact_name)
                 values.setdefault('contact_phone', point.contact_phone)
         jobs = super().create(vlist)
-        cls._schedule(jobs, '2.2', owner=cls._approver('field_job_approver'))
+        cls._schedule(jobs, codes.FIELD_JOB_SIGNATURE,
+                owner=cls._approver('field_job_approver'))
         return jobs
 
     @classmethod
@@ -615,8 +614,8 @@ class FieldJob(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'signed_by': Transaction().user,
                 'signed_on': Date.today(),
                 })
-        Pool().get('mrk.activity').close(jobs, ['2.2'])
-        cls._schedule(jobs, '2.3')
+        Pool().get('mrk.activity').close(jobs, [codes.FIELD_JOB_SIGNATURE])
+        cls._schedule(jobs, codes.FIELD_JOB_REGISTRATION)
         return 'reload'
 
     @classmethod
@@ -635,8 +634,8 @@ class FieldJob(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 job.number = sequence.get()
             job.registered_on = today
         cls.save(jobs)
-        Pool().get('mrk.activity').close(jobs, ['2.3'])
-        cls._schedule(jobs, '2.4')
+        Pool().get('mrk.activity').close(jobs, [codes.FIELD_JOB_REGISTRATION])
+        cls._schedule(jobs, codes.FIELD_JOB_AGREEMENT)
         return 'reload'
 
     @classmethod
@@ -667,7 +666,8 @@ class FieldJob(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'call_result': None,
                 'end_of_day_for': None,
                 })
-        Pool().get('mrk.activity').close(jobs, ['2.4', '2.11'])
+        Pool().get('mrk.activity').close(jobs, [codes.FIELD_JOB_AGREEMENT,
+                codes.FIELD_JOB_REAGREEMENT])
 
     def check_agreement(self):
         missing = [self.__class__.fields_get([name])[name]['string']
@@ -701,11 +701,11 @@ class FieldJob(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
             job.notified_at = datetime.datetime.now()
             job.notice_count = (job.notice_count or 0) + 1
         cls.save(jobs)
-        Pool().get('mrk.activity').close(jobs, ['2.5'])
+        Pool().get('mrk.activity').close(jobs, [codes.SERVICES_NOTICE])
         today = Date.today()
         # The job sheet and the act go to the technician, and the on-site
         # contact is called on the morning of the visit (2.6–2.8).
-        cls._schedule(jobs, '2.8',
+        cls._schedule(jobs, codes.CONTROL_CALL,
             deadline=lambda j: max(j.planned_date, today),
             note=lambda j: gettext(
                 'mrk_field_jobs.msg_field_job_call_note',
@@ -790,7 +790,7 @@ class FieldJob(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                         'mrk_field_jobs.msg_field_job_call_result',
                         job=job.rec_name))
         cls.write(jobs, {'called_by': Transaction().user})
-        Pool().get('mrk.activity').close(jobs, ['2.8'])
+        Pool().get('mrk.activity').close(jobs, [codes.CONTROL_CALL])
         return 'reload'
 
     @classmethod
@@ -823,7 +823,8 @@ class FieldJob(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                     window=job.time_window or '',
                     phone=job.contact_phone or ''),
                 user=job.technician)
-        Pool().get('mrk.activity').close(jobs, ['2.6', '2.7'])
+        Pool().get('mrk.activity').close(jobs, [codes.HANDOVER_ACT,
+                codes.FIELD_JOB_ISSUE])
         return 'reload'
 
     @classmethod
@@ -864,7 +865,8 @@ class FieldJob(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                     contract=job.point.contract, install_job=job.id)
         cls.write(jobs, {'done_date': date})
         cls._report_visits(jobs, 'done', reason=lambda j: j.report)
-        Pool().get('mrk.activity').close(jobs, ['2.9', '2.10'])
+        Pool().get('mrk.activity').close(jobs, [codes.SITE_PROBLEM,
+                codes.END_OF_DAY])
         return 'reload'
 
     @classmethod
@@ -879,8 +881,10 @@ class FieldJob(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                         'mrk_field_jobs.msg_field_job_fail_reason',
                         job=job.rec_name))
         cls._report_visits(jobs, 'failed', reason=lambda j: j.report)
-        Pool().get('mrk.activity').close(jobs, ['2.8', '2.9', '2.10'])
-        cls._schedule(jobs, '2.11', note=lambda j: j.report)
+        Pool().get('mrk.activity').close(jobs, [codes.CONTROL_CALL,
+                codes.SITE_PROBLEM, codes.END_OF_DAY])
+        cls._schedule(jobs, codes.FIELD_JOB_REAGREEMENT,
+                note=lambda j: j.report)
         return 'reload'
 
     @classmethod
@@ -892,8 +896,9 @@ class FieldJob(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         date is agreed again (2.11); the services get a new notice."""
         cls._report_visits(jobs, 'moved', reason=lambda j: (
                 j.call_result if j.state == 'confirmed' else None))
-        Pool().get('mrk.activity').close(jobs, ['2.8', '2.10'])
-        cls._schedule(jobs, '2.11')
+        Pool().get('mrk.activity').close(jobs, [codes.CONTROL_CALL,
+                codes.END_OF_DAY])
+        cls._schedule(jobs, codes.FIELD_JOB_REAGREEMENT)
         return 'reload'
 
     @classmethod
@@ -913,7 +918,7 @@ class FieldJob(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'problem_decision': None,
                 'problem_decided_by': None,
                 })
-        activities = cls._schedule(jobs, '2.9', owner=approver,
+        activities = cls._schedule(jobs, codes.SITE_PROBLEM, owner=approver,
             deadline=Pool().get('ir.date').today(),
             note=lambda j: j.problem)
         for job, activity in zip(jobs, activities):
@@ -940,7 +945,7 @@ class FieldJob(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'problem_state': 'decided',
                 'problem_decided_by': Transaction().user,
                 })
-        Pool().get('mrk.activity').close(jobs, ['2.9'])
+        Pool().get('mrk.activity').close(jobs, [codes.SITE_PROBLEM])
         for job in jobs:
             for user in {job.technician, job.manager} - {None}:
                 cls.notify_user([job], 'tryton-ok',
@@ -963,27 +968,31 @@ class FieldJob(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     # -- end of day (cron) ----------------------------------------------------
 
     @classmethod
-    def end_of_day(cls, date=None, hour=None):
+    def end_of_day(cls, date=None, hour=None, now=None):
         """End of the technicians' day (2.10), run every hour.
 
         From the configured hour, the jobs planned for the day or before
         that have no report yet (still notified, confirmed or issued) become
         activities of their client managers, once per job and day.
+
+        The day and the hour are those of the company's time zone at now
+        (an aware datetime, the current time by default) unless given.
         """
         pool = Pool()
         Configuration = pool.get('mrk.configuration')
-        Date = pool.get('ir.date')
         Company = pool.get('company.company')
         config = Configuration(1)
-        if date is None:
-            date = Date.today()
-        if hour is None:
+        if date is None or hour is None:
             company_id = Transaction().context.get('company')
-            now = datetime.datetime.now(datetime.timezone.utc)
+            if now is None:
+                now = datetime.datetime.now(datetime.timezone.utc)
             if company_id and Company(company_id).timezone:
                 now = now.astimezone(
                     ZoneInfo(Company(company_id).timezone))
-            hour = now.hour
+            if date is None:
+                date = now.date()
+            if hour is None:
+                hour = now.hour
         if hour < config.end_of_day_hour:
             return []
         table = cls.__table__()
@@ -998,7 +1007,7 @@ class FieldJob(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         if not jobs:
             return []
         with Transaction().set_context(mrk_date=date):
-            activities = cls._schedule(jobs, '2.10', deadline=date,
+            activities = cls._schedule(jobs, codes.END_OF_DAY, deadline=date,
                 note=lambda j: gettext(
                     'mrk_field_jobs.msg_field_job_no_report',
                     job=j.rec_name,

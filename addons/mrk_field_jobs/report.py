@@ -244,11 +244,13 @@ class JobHandoverAct(Report):
     __name__ = 'mrk.field_job.handover_act'
 
     @classmethod
-    def _execute(cls, records, header, data, action):
+    def render(cls, report, report_context):
+        """The acts of the jobs printed, rendered with the template of
+        mrk_terminals; report (this report's action) converts them"""
         pool = Pool()
         HandoverAct = pool.get('mrk.terminal.handover_act', type='report')
         acts = []
-        for job in records:
+        for job in report_context['records']:
             variants = job_acts(job)
             if not variants:
                 raise FieldJobError(gettext(
@@ -257,7 +259,7 @@ class JobHandoverAct(Report):
                         kind=job.kind_string))
             acts.extend(cls.get_job_document(job, variant, terminals)
                 for variant, terminals in variants)
-        return HandoverAct.render_documents(acts, action=action)
+        return HandoverAct.render_acts(acts)
 
     @classmethod
     def get_job_document(cls, job, variant, terminals):

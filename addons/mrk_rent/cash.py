@@ -32,11 +32,12 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
 
+from trytond.modules.mrk_base import codes
 from trytond.modules.mrk_base.access import RelatedRuleMixin
 from trytond.modules.mrk_base.model import WorkflowGuardMixin
-from trytond.modules.mrk_contracts.amount import format_amount, format_date
+from trytond.modules.mrk_contracts.amount import format_amount
 
-from .due import without_gc
+from .due import explain, without_gc
 from .exceptions import CashRunError, RouteError
 from .rent import _decimal, _in, _in_max
 
@@ -80,22 +81,6 @@ def first_day(date):
 def period_text(month):
     "03.2026"
     return '%02d.%04d' % (month.month, month.year) if month else ''
-
-
-def explain_part(part, amount, serial=None):
-    """One part of a due as the payment permit prints it (8.2):
-    «5 000,00 × 14/31 дн. (с 18.03.2026 по 31.03.2026) = 2 258,06»;
-    the serial number of the terminal first for a per-terminal basis."""
-    if part.days == part.month_days:
-        text = '%s за полный месяц' % format_amount(amount)
-    else:
-        text = '%s × %d/%d дн. (с %s по %s) = %s' % (
-            format_amount(amount), part.days, part.month_days,
-            format_date(part.start), format_date(part.end),
-            format_amount(part.amount))
-    if part.terminal is not None:
-        text = 'Терминал %s: %s' % (serial or part.terminal, text)
-    return text
 
 
 class Route(RelatedRuleMixin, DeactivableMixin, ModelSQL, ModelView):
@@ -622,10 +607,8 @@ class CashRun(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                         'contract': contract_id,
                         'amount': sum((d.amount for d in dues),
                             Decimal('0.00')),
-                        'explanation': '\n'.join(explain_part(
-                                    p, amounts.get(p.term),
-                                    serials.get(p.terminal))
-                            for p in parts),
+                        'explanation': explain(
+                            parts, amounts, serials),
                         })
         return lines
 
@@ -783,7 +766,7 @@ class CashRun(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         "Back to draft to change the stops: the head's approval is void"
         Activity = Pool().get('mrk.activity')
         cls.write(runs, {'requested_on': None, 'requested_by': None})
-        activities = Activity.open_for(runs, ['8.4'])
+        activities = Activity.open_for(runs, [codes.PAYMENT_PERMIT])
         if activities:
             Activity.cancel(activities)
 
@@ -804,10 +787,10 @@ class CashRun(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'requested_on': cls._today(),
                 'requested_by': Transaction().user,
                 })
-        Activity.close(runs, ['8.3'])
+        Activity.close(runs, [codes.CASH_REQUEST])
         approver = Configuration(1).get_approver('payment_permit_approver')
         for run in runs:
-            Activity.schedule('8.4', [run], owner=approver,
+            Activity.schedule(codes.PAYMENT_PERMIT, [run], owner=approver,
                 note=gettext('mrk_rent.msg_cash_run_permit_note',
                     run=run.rec_name,
                     courier=run.courier.rec_name if run.courier else '',
@@ -823,7 +806,7 @@ class CashRun(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'approved_on': cls._today(),
                 'approved_by': Transaction().user,
                 })
-        Pool().get('mrk.activity').close(runs, ['8.4'])
+        Pool().get('mrk.activity').close(runs, [codes.PAYMENT_PERMIT])
 
     @classmethod
     @ModelView.button
@@ -840,7 +823,7 @@ class CashRun(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                         run=run.rec_name))
         cls.write(runs, {'delivered_on': cls._today()})
         for run in runs:
-            Activity.schedule('8.6', [run],
+            Activity.schedule(codes.CASH_DELIVERY_CONTROL, [run],
                 note=gettext('mrk_rent.msg_cash_run_delivery_note',
                     run=run.rec_name, courier=run.courier.rec_name,
                     count=run.stop_count,
@@ -905,9 +888,9 @@ class CashRun(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         receipts to accounting (8.8)."""
         Activity = Pool().get('mrk.activity')
         cls.write(runs, {'reported_on': cls._today()})
-        Activity.close(runs, ['8.6'])
+        Activity.close(runs, [codes.CASH_DELIVERY_CONTROL])
         for run in runs:
-            Activity.schedule('8.8', [run],
+            Activity.schedule(codes.RECEIPTS_INVENTORY, [run],
                 note=gettext('mrk_rent.msg_cash_run_inventory_note',
                     run=run.rec_name,
                     paid=format_amount(run.total_paid),
@@ -922,7 +905,7 @@ class CashRun(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'handed_on': cls._today(),
                 'handed_by': Transaction().user,
                 })
-        Pool().get('mrk.activity').close(runs, ['8.8'])
+        Pool().get('mrk.activity').close(runs, [codes.RECEIPTS_INVENTORY])
 
     @classmethod
     @ModelView.button

@@ -11,17 +11,14 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from trytond.modules.mrk_contracts.amount import (
-    amount_in_words, format_amount, format_date, format_date_long, plural)
+    amount_in_words, format_amount, format_date, format_date_long,
+    format_month, plural)
 from trytond.modules.mrk_contracts.report import DocumentReport
 from trytond.pool import Pool
 from trytond.report import Report
 
 BLANK = '_' * 20
 BLANK_DATE = '«___» ____________ 20___ г.'
-MONTHS = [
-    'январь', 'февраль', 'март', 'апрель', 'май', 'июнь',
-    'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь',
-    ]
 RECEIPT_KINDS = {
     'receipt_note': 'Расписка',
     'cash_order': 'ПКО',
@@ -31,7 +28,7 @@ RECEIPT_KINDS = {
 
 def month_text(month):
     "март 2026 г."
-    return '%s %d г.' % (MONTHS[month.month - 1], month.year)
+    return '%s г.' % format_month(month)
 
 
 def user_name(user):

@@ -31,10 +31,20 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from trytond.modules.mrk_contracts.amount import format_amount, format_date
+
 PRO_RATA = 'pro_rata'
 WHOLE_MONTH = 'whole_month'
 KOPECK = Decimal('0.01')
 ONE_DAY = datetime.timedelta(days=1)
+
+# The words of the explanation of a due, printed and stored on the lines of
+# the registry (9.2) and of the cash runs (8.2)
+TEXT_PART = '%(amount)s × %(days)s/%(month_days)s дн. (с %(start)s по %(end)s)'
+TEXT_WHOLE_PERIOD = '%(amount)s за месяц (с %(start)s по %(end)s)'
+TEXT_WHOLE_MONTH = '%(amount)s за полный месяц'
+TEXT_TERMINAL = ', терминал %(terminal)s'
+TEXT_RESULT = ' = %(amount)s'
 
 
 @dataclass(slots=True)
@@ -208,3 +218,34 @@ def compute_due(month, contracts, terms, stays, policy=PRO_RATA):
         due.parts.sort(key=lambda p: (p.start, p.terminal or 0, p.term))
     return sorted(dues.values(), key=lambda d: (
             d.contract, d.point or 0, d.payment_form))
+
+
+def explain(parts, term_amounts, serials):
+    """The parts of a due in words, one line each, the one explanation of
+    a due amount for the registry and the cash runs:
+    «5 000,00 × 14/28 дн. (с 15.02.2026 по 28.02.2026) = 2 500,00».
+
+    term_amounts gives the monthly amount of each term (by id), serials the
+    serial number of each terminal (by id)."""
+    lines = []
+    for part in parts:
+        values = {
+            'amount': format_amount(term_amounts.get(part.term,
+                    part.amount)),
+            'days': part.days,
+            'month_days': part.month_days,
+            'start': format_date(part.start),
+            'end': format_date(part.end),
+            }
+        if part.whole_month:
+            text = TEXT_WHOLE_MONTH % values
+        elif part.days == part.month_days:
+            text = TEXT_WHOLE_PERIOD % values
+        else:
+            text = TEXT_PART % values
+            text += TEXT_RESULT % {'amount': format_amount(part.amount)}
+        if part.terminal:
+            text += TEXT_TERMINAL % {
+                'terminal': serials.get(part.terminal, part.terminal)}
+        lines.append(text)
+    return '\n'.join(lines)

@@ -10,7 +10,6 @@ import datetime
 from decimal import Decimal
 
 from sql import Null
-from sql.conditionals import Coalesce
 
 from trytond.model import (
     ModelSQL, ModelView, Unique, fields, sequence_ordered)
@@ -252,13 +251,11 @@ class RentTableXLSX(XLSXReport):
         RentTerm = pool.get('mrk.rent.term')
         cursor = Transaction().connection.cursor()
         contract_ids = [c.id for c in contracts]
-        placement = Placement.__table__()
-        point = Point.__table__()
-        placement_contract = Coalesce(placement.contract, point.contract)
+        placements, placement, _, placement_contract = (
+            Placement.charged_contract_query())
         placement_ids = {}
         for sub_ids in grouped_slice(contract_ids, _in_max()):
-            cursor.execute(*placement.join(point,
-                    condition=placement.point == point.id).select(
+            cursor.execute(*placements.select(
                     placement_contract, placement.id,
                     where=_in(placement_contract, list(sub_ids))
                     & (placement.installed_on <= date)
@@ -325,8 +322,7 @@ class RentTableXLSX(XLSXReport):
         terms = [t for t in contract.rent_terms
             if not t.point and not t.terminal]
         for term in terms:
-            if term.valid_from <= date and (
-                    term.valid_to is None or term.valid_to >= date):
+            if term.is_in_force(date):
                 return term
         before = [t for t in terms if t.valid_from <= date]
         if before:

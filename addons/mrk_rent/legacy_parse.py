@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from trytond.modules.mrk_contracts import requisites
-from trytond.modules.mrk_contracts.amount import format_date
+from trytond.modules.mrk_contracts.amount import format_amount, format_date
 
 # The columns of the legacy table, in its order: key, default header
 COLUMNS = [
@@ -323,11 +323,6 @@ def parse_amount(value):
         raise ParseError('mrk_rent.msg_legacy_amount_range', value=raw,
             max=format_amount(AMOUNT_MAX))
     return amount.quantize(Decimal('0.01'))
-
-
-def format_amount(amount):
-    "10 000 000,00"
-    return '{:,.2f}'.format(amount).replace(',', ' ').replace('.', ',')
 
 
 _DMY = re.compile(r'(\d{1,2})([./\-])(\d{1,2})\2(\d{4}|\d{2})')

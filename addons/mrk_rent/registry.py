@@ -26,7 +26,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from sql import Column, Literal, Null
 from sql.aggregate import Count, Sum
-from sql.conditionals import Case, Coalesce
+from sql.conditionals import Case
 from sql.operators import Equal
 
 from trytond.i18n import gettext
@@ -37,8 +37,9 @@ from trytond.pyson import Bool, Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
+from trytond.modules.mrk_base import codes
 from trytond.modules.mrk_base.model import WorkflowGuardMixin
-from trytond.modules.mrk_contracts.amount import format_amount, format_date
+from trytond.modules.mrk_contracts.amount import format_date, format_month
 
 from . import due as due_module
 from .exceptions import RegistryError, RegistryLineError
@@ -86,30 +87,10 @@ EDITABLE = {
     }
 
 # The words of the document (see the module docstring)
-MONTHS = [
-    'январь', 'февраль', 'март', 'апрель', 'май', 'июнь',
-    'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь',
-    ]
-MONTHS_PREPOSITIONAL = [
-    'январе', 'феврале', 'марте', 'апреле', 'мае', 'июне',
-    'июле', 'августе', 'сентябре', 'октябре', 'ноябре', 'декабре',
-    ]
-TEXT_PART = '%(amount)s × %(days)s/%(month_days)s дн. (с %(start)s по %(end)s)'
-TEXT_WHOLE_PERIOD = '%(amount)s за месяц (с %(start)s по %(end)s)'
-TEXT_WHOLE_MONTH = '%(amount)s за полный месяц'
-TEXT_TERMINAL = ', терминал %(terminal)s'
-TEXT_RESULT = ' = %(amount)s'
 TEXT_REMOVED = 'Терминал %(terminal)s снят %(date)s'
 TEXT_NO_TERMINAL = 'Нет установленных терминалов'
 TEXT_ENDING = 'Договор заканчивается %(date)s'
 TEXT_NO_BANK = 'Нет банковских реквизитов контрагента'
-
-
-def month_name(date):
-    "«март 2026»"
-    if not date:
-        return ''
-    return '%s %s' % (MONTHS[date.month - 1], date.year)
 
 
 def next_month(date):
@@ -124,33 +105,6 @@ def _names(records):
         names.append(gettext('mrk_rent.msg_registry_more_lines',
                 count=len(records) - NAMED_LINES))
     return ', '.join(names)
-
-
-def explain(due_parts, term_amounts, serials):
-    """The parts of a due in words, one line each:
-    «5 000,00 × 14/28 дн. (с 15.02.2026 по 28.02.2026) = 2 500,00»"""
-    lines = []
-    for part in due_parts:
-        values = {
-            'amount': format_amount(term_amounts.get(part.term,
-                    part.amount)),
-            'days': part.days,
-            'month_days': part.month_days,
-            'start': format_date(part.start),
-            'end': format_date(part.end),
-            }
-        if part.whole_month:
-            text = TEXT_WHOLE_MONTH % values
-        elif part.days == part.month_days:
-            text = TEXT_WHOLE_PERIOD % values
-        else:
-            text = TEXT_PART % values
-            text += TEXT_RESULT % {'amount': format_amount(part.amount)}
-        if part.terminal:
-            text += TEXT_TERMINAL % {
-                'terminal': serials.get(part.terminal, part.terminal)}
-        lines.append(text)
-    return '\n'.join(lines)
 
 
 class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
@@ -315,7 +269,7 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         return 'draft'
 
     def get_month_name(self, name):
-        return month_name(self.month)
+        return format_month(self.month)
 
     @classmethod
     def get_bank_changed_count(cls, registries, name):
@@ -464,7 +418,7 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 raise RegistryError(gettext(
                         'mrk_rent.msg_registry_generate_not_draft',
                         registry=registry.rec_name,
-                        month=month_name(month),
+                        month=format_month(month),
                         state=registry.state_string))
         else:
             registry, = cls.create([{
@@ -483,7 +437,7 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 raise RegistryError(gettext(
                         'mrk_rent.msg_registry_generate_not_draft',
                         registry=registry.rec_name,
-                        month=month_name(registry.month),
+                        month=format_month(registry.month),
                         state=registry.state_string))
         cls._fill(registries)
 
@@ -505,10 +459,11 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'generated_at': datetime.datetime.now(),
                 })
         # The monitoring check (9.1) is the next step
-        open_ = {a.origin for a in Activity.open_for(registries, ['9.1'])}
+        open_ = {a.origin for a in Activity.open_for(registries,
+                [codes.MONITORING_RECONCILIATION])}
         to_schedule = [r for r in registries if r not in open_]
         if to_schedule:
-            Activity.schedule('9.1', to_schedule)
+            Activity.schedule(codes.MONITORING_RECONCILIATION, to_schedule)
 
     @classmethod
     def _write_lines(cls, registry, vlist):
@@ -554,7 +509,6 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         Party = pool.get('party.party')
         BankAccount = pool.get('mrk.party.bank_account')
         Placement = pool.get('mrk.terminal.placement')
-        Point = pool.get('mrk.point')
         Terminal = pool.get('mrk.terminal')
         Line = pool.get('mrk.rent.registry.line')
         cursor = Transaction().connection.cursor()
@@ -565,8 +519,6 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         contract = Contract.__table__()
         party = Party.__table__()
         bank = BankAccount.__table__()
-        placement = Placement.__table__()
-        point = Point.__table__()
         terminal = Terminal.__table__()
         term = RentTerm.__table__()
         line = Line.__table__()
@@ -579,9 +531,7 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
             & (contract.end_date >= first)
             & contract.id.in_(term.select(term.contract,
                     where=term.payment_form.in_(NON_CASH_FORMS)
-                    & (term.valid_from <= last)
-                    & ((term.valid_to == Null)
-                        | (term.valid_to >= first)))))
+                    & RentTerm.in_force_sql(term, first, last))))
         contracts_of_month = contract.select(
             contract.id, where=contract_where)
 
@@ -591,7 +541,8 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         for due in dues:
             parts[(due.contract, due.payment_form)].extend(due.parts)
 
-        placement_contract = Coalesce(placement.contract, point.contract)
+        placements, placement, _, placement_contract = (
+            Placement.charged_contract_query())
         cursor.execute(*contract.join(party,
                 condition=contract.party == party.id).select(
                 contract.id, contract.party, contract.end_date,
@@ -625,8 +576,7 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
             info['account'] = accounts.get(info['party'], info['account'])
 
         # The contracts with a terminal standing in the month or later
-        cursor.execute(*placement.join(point,
-                condition=placement.point == point.id).select(
+        cursor.execute(*placements.select(
                 placement_contract,
                 where=((placement.removed_on == Null)
                     | (placement.removed_on > first))
@@ -637,8 +587,7 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 contracts[contract_id]['standing'] = True
 
         # The terminals removed in the previous and in the paid month
-        cursor.execute(*placement.join(point,
-                condition=placement.point == point.id).join(terminal,
+        cursor.execute(*placements.join(terminal,
                 condition=placement.terminal == terminal.id).select(
                 placement_contract, terminal.serial_number,
                 placement.removed_on,
@@ -722,7 +671,8 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'party': info['party'],
                 'payment_form': form,
                 'amount': amount,
-                'explanation': explain(due_parts, term_amounts, serials),
+                'explanation': due_module.explain(
+                    due_parts, term_amounts, serials),
                 'recipient': info['recipient'],
                 'inn': info['inn'],
                 'kpp': info['kpp'],
@@ -791,8 +741,8 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'monitoring_checked_by': Transaction().user,
                 'monitoring_checked_on': Date.today(),
                 })
-        Activity.close(registries, ['9.1'])
-        Activity.schedule('9.3', registries)
+        Activity.close(registries, [codes.MONITORING_RECONCILIATION])
+        Activity.schedule(codes.REGISTRY_RECONCILIATION, registries)
 
     @classmethod
     @ModelView.button
@@ -822,10 +772,11 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'accounting_checked_by': Transaction().user,
                 'accounting_checked_on': Date.today(),
                 })
-        Activity.close(registries, ['9.3'])
+        Activity.close(registries, [codes.REGISTRY_RECONCILIATION])
         approver = Configuration(1).get_approver('registry_approver')
         for registry in registries:
-            Activity.schedule('9.2', [registry], owner=approver,
+            Activity.schedule(codes.PAYMENT_REGISTRY, [registry],
+                    owner=approver,
                 name=gettext('mrk_rent.msg_registry_approve_activity',
                     registry=registry.rec_name))
 
@@ -863,7 +814,7 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'approved_by': Transaction().user,
                 'approved_on': Date.today(),
                 })
-        Activity.close(registries, ['9.2'])
+        Activity.close(registries, [codes.PAYMENT_REGISTRY])
 
     @classmethod
     @ModelView.button_action('mrk_rent.report_registry_xlsx')
@@ -899,7 +850,7 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         if activities:
             Activity.cancel(activities)
         for registry in registries:
-            Activity.schedule('9.1', [registry],
+            Activity.schedule(codes.MONITORING_RECONCILIATION, [registry],
                 note=registry.return_reason)
 
     @classmethod

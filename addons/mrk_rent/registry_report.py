@@ -10,12 +10,12 @@ from types import SimpleNamespace
 from trytond.i18n import gettext
 from trytond.modules.mrk_base.xlsx import XLSXReport, write_table
 from trytond.modules.mrk_contracts.amount import (
-    format_amount, format_date, format_date_long)
+    format_amount, format_date, format_date_long, format_month,
+    format_month_in)
 from trytond.pool import Pool
 from trytond.report import Report
 
 from .exceptions import RegistryError
-from .registry import MONTHS_PREPOSITIONAL, month_name
 
 TITLE = 'Реестр безналичных платежей'
 PAYMENT_FORMS = {
@@ -60,7 +60,7 @@ TOTAL = 'Итого'
 def registry_title(registry):
     "«Реестр безналичных платежей № РБП-2026-001 за март 2026»"
     return '%s № %s за %s' % (
-        TITLE, registry.number or registry.id, month_name(registry.month))
+        TITLE, registry.number or registry.id, format_month(registry.month))
 
 
 def payment_purpose(line):
@@ -68,7 +68,7 @@ def payment_purpose(line):
     with the invoice for the lines paid by invoice"""
     contract = line.contract
     text = 'Арендная плата за %s г. по договору № %s от %s' % (
-        month_name(line.registry.month), contract.number or '',
+        format_month(line.registry.month), contract.number or '',
         format_date(contract.date))
     if line.payment_form == 'invoice' and line.invoice_number:
         text += ', счёт № %s' % line.invoice_number
@@ -193,10 +193,8 @@ class RegistryReport(Report):
         Date = pool.get('ir.date')
         doc = SimpleNamespace()
         doc.title = TITLE.upper()
-        doc.subtitle = '№ %s на оплату аренды в %s %s г.' % (
-            registry.number or registry.id,
-            MONTHS_PREPOSITIONAL[registry.month.month - 1],
-            registry.month.year)
+        doc.subtitle = '№ %s на оплату аренды в %s г.' % (
+            registry.number or registry.id, format_month_in(registry.month))
         doc.company = registry.company.party.name
         doc.state = 'Состояние: %s' % STATES.get(
             registry.state, registry.state)

@@ -12,8 +12,6 @@ import datetime
 from decimal import Decimal
 
 from sql import Literal, Null
-from sql.conditionals import Coalesce
-from sql.operators import Equal
 
 from trytond import backend
 from trytond.i18n import gettext
@@ -25,8 +23,10 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from trytond.modules.mrk_base import codes
 from trytond.modules.mrk_base.configuration import approver_field
 from trytond.modules.mrk_contracts.amount import format_amount, format_date
+from trytond.modules.mrk_contracts.contract import Rent
 
 from . import due as due_module
 from .exceptions import RentTermError
@@ -102,7 +102,7 @@ class Configuration(metaclass=PoolMeta):
             Registry.generate(month)
         runs = CashRun.generate(month)
         if runs:
-            Activity.schedule('8.3', runs)
+            Activity.schedule(codes.CASH_REQUEST, runs)
 
     @classmethod
     def default_rent_payment_form(cls):
@@ -215,9 +215,33 @@ class RentTerm(ModelSQL, ModelView):
             self.valid_from = self.contract.start_date
 
     def get_in_force(self, name):
-        today = Pool().get('ir.date').today()
-        return (self.valid_from <= today
-            and (self.valid_to is None or self.valid_to >= today))
+        return self.is_in_force(Pool().get('ir.date').today())
+
+    # -- In force: the one rule, in Python, as a domain and in SQL ---------
+
+    def is_in_force(self, date, last=None):
+        """Is the term in force on date, or on some day from date to last?
+        A term is in force from valid_from to valid_to, both included; an
+        empty valid_to is open."""
+        return (self.valid_from <= (last or date)
+            and (self.valid_to is None or self.valid_to >= date))
+
+    @classmethod
+    def in_force_domain(cls, date, last=None, prefix=''):
+        "The domain of is_in_force; prefix such as 'rent_terms.'"
+        return [
+            (prefix + 'valid_from', '<=', last or date),
+            ['OR',
+                (prefix + 'valid_to', '=', None),
+                (prefix + 'valid_to', '>=', date),
+                ],
+            ]
+
+    @classmethod
+    def in_force_sql(cls, term, date, last=None):
+        "The SQL condition of is_in_force on the table term"
+        return ((term.valid_from <= (last or date))
+            & ((term.valid_to == Null) | (term.valid_to >= date)))
 
     def get_rec_name(self, name):
         return gettext('mrk_rent.msg_term_rec_name',
@@ -284,9 +308,8 @@ class RentTerm(ModelSQL, ModelView):
             for other in others.get(term.contract.id, []):
                 if other.id == term.id or not cls._conflicts(term, other):
                     continue
-                if (term.valid_from <= (other.valid_to or datetime.date.max)
-                        and other.valid_from
-                        <= (term.valid_to or datetime.date.max)):
+                if other.is_in_force(term.valid_from,
+                        term.valid_to or datetime.date.max):
                     raise RentTermError(gettext(
                             'mrk_rent.msg_term_overlap',
                             contract=term.contract.rec_name,
@@ -347,8 +370,7 @@ class RentTerm(ModelSQL, ModelView):
                     ], order=[('valid_from', 'ASC'), ('id', 'ASC')])
             if (t.point.id if t.point else None) == scope_point
             and (t.terminal.id if t.terminal else None) == scope_terminal]
-        current = [t for t in terms if t.valid_from <= date
-            and (t.valid_to is None or t.valid_to >= date)]
+        current = [t for t in terms if t.is_in_force(date)]
         later = [t for t in terms if t.valid_from > date]
         if later:
             raise RentTermError(gettext(
@@ -414,15 +436,12 @@ class RentTerm(ModelSQL, ModelView):
         Configuration = pool.get('mrk.configuration')
         Contract = pool.get('mrk.contract')
         Placement = pool.get('mrk.terminal.placement')
-        Point = pool.get('mrk.point')
         cursor = Transaction().connection.cursor()
         if policy is None:
             policy = Configuration(1).rent_policy
         first, last = due_module.month_bounds(month)
         contract = Contract.__table__()
         term = cls.__table__()
-        placement = Placement.__table__()
-        point = Point.__table__()
 
         def contract_where(column):
             where = Literal(True)
@@ -433,8 +452,7 @@ class RentTerm(ModelSQL, ModelView):
 
         # The terms of the month with the period of their contract, in one
         # query; a contract without a term of the month owes nothing
-        term_where = ((term.valid_from <= last)
-            & ((term.valid_to == Null) | (term.valid_to >= first))
+        term_where = (cls.in_force_sql(term, first, last)
             & contract.state.in_(list(CHARGED_STATES))
             & (contract.start_date <= last)
             & (contract.end_date >= first)
@@ -469,7 +487,8 @@ class RentTerm(ModelSQL, ModelView):
 
         stays = []
         if per_terminal:
-            placement_contract = Coalesce(placement.contract, point.contract)
+            placements, placement, _, placement_contract = (
+                Placement.charged_contract_query())
             where = ((placement.installed_on <= last)
                 & ((placement.removed_on == Null)
                     | (placement.removed_on > first)))
@@ -482,11 +501,8 @@ class RentTerm(ModelSQL, ModelView):
                 where &= placement_contract.in_(per_terminal_term.select(
                         per_terminal_term.contract,
                         where=(per_terminal_term.basis == 'terminal')
-                        & (per_terminal_term.valid_from <= last)
-                        & ((per_terminal_term.valid_to == Null)
-                            | (per_terminal_term.valid_to >= first))))
-            cursor.execute(*placement.join(point,
-                    condition=placement.point == point.id).select(
+                        & cls.in_force_sql(per_terminal_term, first, last)))
+            cursor.execute(*placements.select(
                     placement.terminal, placement.point, placement_contract,
                     placement.installed_on, placement.removed_on,
                     where=where))
@@ -592,8 +608,7 @@ class Contract(metaclass=PoolMeta):
         result = {n: {} for n in names}
         for contract in contracts:
             terms = sorted(contract.rent_terms, key=lambda t: (
-                    not (t.valid_from <= today
-                        and (t.valid_to is None or t.valid_to >= today)),
+                    not t.is_in_force(today),
                     bool(t.point or t.terminal),
                     t.valid_from < today,
                     t.valid_from))
@@ -610,31 +625,26 @@ class Contract(metaclass=PoolMeta):
 
     @classmethod
     def search_rent_payment_form(cls, name, clause):
-        today = Pool().get('ir.date').today()
+        pool = Pool()
+        RentTerm = pool.get('mrk.rent.term')
+        today = pool.get('ir.date').today()
         _, operator, value = clause[:3]
         return [('rent_terms', 'where', [
                     ('payment_form', operator, value),
-                    ('valid_from', '<=', today),
-                    ['OR',
-                        ('valid_to', '=', None),
-                        ('valid_to', '>=', today),
-                        ],
+                    RentTerm.in_force_domain(today),
                     ])]
 
     @classmethod
     def get_rent_terminal_count(cls, contracts, name):
         pool = Pool()
         Placement = pool.get('mrk.terminal.placement')
-        Point = pool.get('mrk.point')
-        placement = Placement.__table__()
-        point = Point.__table__()
         cursor = Transaction().connection.cursor()
         today = pool.get('ir.date').today()
         result = dict.fromkeys((c.id for c in contracts), 0)
-        placement_contract = Coalesce(placement.contract, point.contract)
+        placements, placement, _, placement_contract = (
+            Placement.charged_contract_query())
         for sub_ids in grouped_slice([c.id for c in contracts], _in_max()):
-            cursor.execute(*placement.join(point,
-                    condition=placement.point == point.id).select(
+            cursor.execute(*placements.select(
                     placement_contract, placement.id,
                     where=_in(placement_contract, list(sub_ids))
                     & (placement.installed_on <= today)
@@ -659,17 +669,25 @@ class Contract(metaclass=PoolMeta):
         return result
 
     @classmethod
-    def get_current_rent_amount(cls, contracts, name):
-        "The amount of the contract-wide term in force today, if any"
-        result = super().get_current_rent_amount(contracts, name)
-        today = Pool().get('ir.date').today()
+    def get_rents_on(cls, contracts, date):
+        """The amount of the contract-wide rent term in force on date (5.1,
+        5.4): the terms decide once a contract has one, whether the rent
+        changed by a price-change amendment or from a date by the wizard.
+        The day it was agreed is that of the amendment, the contract's for
+        its first term, else the first day of the term."""
+        result = super().get_rents_on(contracts, date)
         for contract in contracts:
             for term in contract.rent_terms:
                 if (not term.point and not term.terminal
-                        and term.valid_from <= today
-                        and (term.valid_to is None
-                            or term.valid_to >= today)):
-                    result[contract.id] = term.amount
+                        and term.is_in_force(date)):
+                    if term.amendment:
+                        agreed = term.amendment.date
+                    elif not term.previous:
+                        agreed = contract.date
+                    else:
+                        agreed = term.valid_from
+                    result[contract.id] = Rent(
+                        term.amount, term.valid_from, agreed)
         return result
 
     @classmethod

@@ -81,23 +81,31 @@ class HandoverAct(Report):
         return INSTALL
 
     @classmethod
-    def _execute(cls, records, header, data, action):
-        header = dict(header, variant=cls.get_variant(action))
-        with Transaction().set_context(Transaction().context):
-            report_context = cls.get_context(records, header, data)
-            return cls.convert(action, cls.render(
-                    cls.get_template_action(), report_context))
-
-    @classmethod
     def get_context(cls, records, header, data):
         context = super().get_context(records, header, data)
         acts = header.get('acts')
-        if acts is None:
-            acts = cls.get_placement_documents(
-                records, header.get('variant', INSTALL))
         context['acts'] = acts
         context['doc'] = acts[0] if acts else None
         return context
+
+    @classmethod
+    def render(cls, report, report_context):
+        """Render the acts with the one template: without acts given, those
+        of the placements printed, in the variant of the report action
+        (installation or removal)"""
+        if report_context.get('acts') is None:
+            acts = cls.get_placement_documents(
+                report_context['records'], cls.get_variant(report))
+            report_context = dict(report_context,
+                acts=acts, doc=acts[0] if acts else None)
+        return super().render(cls.get_template_action(), report_context)
+
+    @classmethod
+    def render_acts(cls, acts):
+        "Render the acts (namespaces of get_document) as one ODT document"
+        with Transaction().set_context(Transaction().context):
+            report_context = cls.get_context([], {'acts': acts}, {})
+            return cls.render(cls.get_template_action(), report_context)
 
     @classmethod
     def render_documents(cls, acts, action=None):
@@ -105,11 +113,8 @@ class HandoverAct(Report):
         converted as action says (by default as the template's action,
         to PDF): returns its extension (odt when the conversion failed)
         and its content."""
-        template = cls.get_template_action()
-        with Transaction().set_context(Transaction().context):
-            report_context = cls.get_context([], {'acts': acts}, {})
-            return cls.convert(action or template,
-                cls.render(template, report_context))
+        return cls.convert(action or cls.get_template_action(),
+            cls.render_acts(acts))
 
     # -- data -----------------------------------------------------------------
 

@@ -6,6 +6,7 @@ placements, and the terminal's state follows its placements. A terminal
 stands in one place at a time: placements of one terminal never overlap.
 """
 from sql import Literal, Null
+from sql.conditionals import Coalesce
 from sql.operators import Exists
 
 from trytond import backend
@@ -16,16 +17,13 @@ from trytond.model import (
 from trytond.model.fields import SQL_OPERATORS
 from trytond.modules.mrk_base.model import (
     WorkflowGuardMixin, rec_name_domain)
+from trytond.modules.mrk_contracts.amount import format_date
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import PlacementError, TerminalError
-
-
-def format_date(date):
-    return date.strftime('%d.%m.%Y') if date else ''
 
 
 class TerminalModel(DeactivableMixin, ModelSQL, ModelView):
@@ -267,6 +265,11 @@ class Placement(ModelSQL, ModelView):
         domain=[
             ('party', '=', Eval('party', -1)),
             ])
+    charged_contract = fields.Function(
+        fields.Many2One('mrk.contract', "Charged Contract",
+            help="The contract the placement charges: its own, else the "
+            "contract of its point."),
+        'get_charged_contract', searcher='search_charged_contract')
     installed_on = fields.Date("Installed On", required=True)
     removed_on = fields.Date("Removed On",
         domain=['OR',
@@ -308,6 +311,47 @@ class Placement(ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return '%s @ %s' % (self.terminal.rec_name, self.point.rec_name)
+
+    # -- The contract a placement charges ------------------------------------
+
+    @classmethod
+    def charged_contract_query(cls):
+        """The placements joined to their point with the contract each one
+        charges, its own, else its point's: the one rule that the rent
+        (mrk_rent) and every query on placements use.
+
+        Returns the join, the placement and point tables of it and the SQL
+        expression of the charged contract."""
+        Point = Pool().get('mrk.point')
+        placement = cls.__table__()
+        point = Point.__table__()
+        join = placement.join(point, condition=placement.point == point.id)
+        return join, placement, point, Coalesce(
+            placement.contract, point.contract)
+
+    def get_charged_contract(self, name):
+        contract = self.contract or self.point.contract
+        return contract.id if contract else None
+
+    @classmethod
+    def search_charged_contract(cls, name, clause):
+        join, placement, _, charged = cls.charged_contract_query()
+        _, operator, value = clause[:3]
+        values = value if isinstance(value, (list, tuple)) else [value]
+        if (operator not in {'=', '!=', 'in', 'not in'}
+                or len(clause) > 3 or '.' in clause[0]
+                or None in values):
+            # Through the fields the rule is made of
+            nested = clause[0][len(name):]
+            return ['OR',
+                [('contract', '!=', None),
+                    ('contract' + nested,) + tuple(clause[1:])],
+                [('contract', '=', None),
+                    ('point.contract' + nested,) + tuple(clause[1:])],
+                ]
+        Operator = SQL_OPERATORS[operator]
+        return [('id', 'in', join.select(placement.id,
+                    where=Operator(charged, value)))]
 
     @classmethod
     def validate(cls, placements):

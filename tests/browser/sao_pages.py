@@ -1,5 +1,6 @@
 """Locators shared by the browser tests: the current tab of sao, its domain
-tabs with their counts, the columns of a board, the rows of a list."""
+tabs with their counts, the columns of a board, the rows of a list, and the
+wait for sao's calls to the server to end."""
 import re
 
 from playwright.sync_api import expect
@@ -59,3 +60,34 @@ def expect_rows(container, count, message=None):
         expect(more, message).to_be_visible()
     else:
         expect(more, message).to_have_count(0)
+
+
+# Counts sao's calls to the server in flight (sao calls through jQuery.ajax,
+# whose global events tell when a call starts and ends)
+_WATCH_CALLS = """() => {
+    if (window.mrkCalls === undefined) {
+        window.mrkCalls = 0;
+        window.mrkCallsChanged = Date.now();
+        jQuery(document).ajaxSend(() => {
+            window.mrkCalls += 1;
+            window.mrkCallsChanged = Date.now();
+        }).ajaxComplete(() => {
+            window.mrkCalls -= 1;
+            window.mrkCallsChanged = Date.now();
+        });
+    }
+}"""
+
+
+def watch_calls(page):
+    "Count sao's calls to the server from now on (see wait_calls)"
+    page.evaluate(_WATCH_CALLS)
+
+
+def wait_calls(page, quiet=150):
+    """Wait until sao has no call to the server in flight and none started
+    for quiet milliseconds: a list searches, and its domain tabs count,
+    after the list is drawn, one call leading to the next"""
+    page.wait_for_function(
+        'quiet => window.mrkCalls === 0'
+        ' && Date.now() - window.mrkCallsChanged >= quiet', arg=quiet)

@@ -4,7 +4,7 @@ absences and all activities."""
 import re
 
 from playwright.sync_api import expect
-from sao_pages import DISPLAY_SIZE
+from sao_pages import DISPLAY_SIZE, wait_calls, watch_calls
 
 COMMERCIAL_SERVICE = ('Коммерческая служба', 'Commercial Service')
 SCREENS = [
@@ -63,6 +63,7 @@ def test_every_screen_opens(new_page, sao, rpc):
     page.on('console', lambda message: errors.append(message.text)
         if 'Deferred exception' in message.text else None)
     sao.login(page, 'head')
+    watch_calls(page)
     forms = 0
     for action in actions:
         page.evaluate('id => Sao.Action.execute(id, {}, {}, false)',
@@ -75,7 +76,7 @@ def test_every_screen_opens(new_page, sao, rpc):
                 '.treeview, .list-form, .graph, .calendar, .board, .form'
                 ).first).to_be_attached()
         # The list searches after it is drawn
-        page.wait_for_timeout(1500)
+        wait_calls(page)
         view_types = [t for _, t in action['views']]
         rows = tab.locator('.treeview tbody tr:not(.more-row)')
         count = tab.locator('.tab-domain .nav-tabs > li.active .badge')
@@ -93,7 +94,7 @@ def test_every_screen_opens(new_page, sao, rpc):
             except AssertionError:
                 raise AssertionError((action['name'], errors))
             forms += 1
-            page.wait_for_timeout(500)
+            wait_calls(page)
         assert not errors, (action['name'], action['res_model'], errors)
         page.locator('#tablist li.active .close').click()
     assert forms > 10, forms

@@ -13,6 +13,7 @@ The tables are the documented rules (docs/admin.md, «Безопасность:
 """
 
 from trytond.exceptions import UserError
+from trytond.modules.mrk_base import codes
 from trytond.modules.mrk_base.exceptions import WorkflowAccessError
 from trytond.modules.mrk_base.tests.tools import (
     as_user, rolled_back, start_smtp_server)
@@ -133,9 +134,10 @@ def setup_records():
     Registry.approve([r['registry_approved']])
     r['registry_approved_line'], = r['registry_approved'].lines
 
-    r['activity'], = Activity.schedule('1.2', [r['active']], owner=manager)
+    r['activity'], = Activity.schedule(codes.PROLONGATION_CALL, [r['active']],
+            owner=manager)
     r['activity_done'], = Activity.schedule(
-        '1.2', [r['active']], owner=manager)
+        codes.PROLONGATION_CALL, [r['active']], owner=manager)
     Activity.do([r['activity_done']])
 
     r['absence'], = Absence.create([{

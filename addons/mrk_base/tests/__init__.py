@@ -1,2 +1,8 @@
-# Tests are discovered by pytest (see the root pyproject.toml) and by
-# "python -m unittest discover -s addons/mrk_base/tests".
+# Tests of mrk_base.
+# Run by pytest from the repository's root, or with
+#     python -m unittest trytond.modules.mrk_base.tests
+
+
+def load_tests(loader, tests, pattern):
+    from trytond.modules.mrk_base.tests.tools import load_module_tests
+    return load_module_tests(__name__, loader, tests)

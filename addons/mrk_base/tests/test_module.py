@@ -4,10 +4,12 @@ import datetime
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError, ValidationError
-from .tools import as_user
+from trytond.modules.mrk_base import codes
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
+
+from .tools import as_user
 
 D = datetime.date
 ROLES = ['head', 'senior', 'manager', 'office', 'technician', 'courier',
@@ -45,10 +47,12 @@ class MrkBaseTestCase(ModuleTestCase):
         Function.write(Function.search([]), {
                 'owner': people['senior'].id,
                 })
-        for code, role in [('2.2', 'head'), ('3.1', 'office'),
-                ('7.1', 'monitoring'), ('8.7', 'courier')]:
+        for code, role in [(codes.FIELD_JOB_SIGNATURE, 'head'),
+                (codes.DOCUMENT_TEMPLATES, 'office'),
+                (codes.DOWNTIME_RECORD, 'monitoring'),
+                (codes.CASH_DELIVERY_REPORT, 'courier')]:
             Function.write([Function.get(code)], {'owner': people[role].id})
-        Function.write([Function.get('2.4')], {
+        Function.write([Function.get(codes.FIELD_JOB_AGREEMENT)], {
                 'owner': people['manager'].id,
                 'deputy': people['senior'].id,
                 })
@@ -64,7 +68,7 @@ class MrkBaseTestCase(ModuleTestCase):
         "The matrix holds every code 1.1 … 9.3 of the seed with a role"
         pool = Pool()
         Function = pool.get('mrk.function')
-        codes = {f.code for f in Function.search([])}
+        matrix = {f.code for f in Function.search([])}
         expected = ({'1.%d' % i for i in range(1, 6)}
             | {'2.%d' % i for i in range(1, 12)}
             | {'3.1'} | {'4.%d' % i for i in range(1, 5)}
@@ -73,19 +77,32 @@ class MrkBaseTestCase(ModuleTestCase):
             | {'7.%d' % i for i in range(1, 6)}
             | {'8.%d' % i for i in range(1, 9)}
             | {'9.%d' % i for i in range(1, 4)})
-        self.assertEqual(codes, expected)
+        self.assertEqual(matrix, expected)
         # The shipped split (DESIGN §6): contract control to the senior
         # manager, calls to the client manager, journals to the office
         # administrator, signing to the head.
-        self.assertEqual(Function.get('1.1').group.name,
+        self.assertEqual(Function.get(codes.EXPIRING_CONTRACTS).group.name,
             'Senior Manager')
-        self.assertEqual(Function.get('1.2').group.name, 'Client Manager')
-        self.assertTrue(Function.get('1.2').follows_portfolio)
-        self.assertEqual(Function.get('6.2').group.name,
+        self.assertEqual(Function.get(codes.PROLONGATION_CALL).group.name,
+                'Client Manager')
+        self.assertTrue(
+            Function.get(codes.PROLONGATION_CALL).follows_portfolio)
+        self.assertEqual(Function.get(codes.DELIVERY_REGISTRATION).group.name,
             'Office Administrator')
-        self.assertEqual(Function.get('2.2').group.name,
+        self.assertEqual(Function.get(codes.FIELD_JOB_SIGNATURE).group.name,
             'Head of Commercial Service')
-        self.assertFalse(Function.get('9.2').follows_portfolio)
+        self.assertFalse(
+            Function.get(codes.PAYMENT_REGISTRY).follows_portfolio)
+
+    @with_transaction()
+    def test_codes_name_every_function(self):
+        """Every function of the matrix has its name in codes.py, and every
+        name there is a function of the matrix"""
+        Function = Pool().get('mrk.function')
+        names = {value for name, value in vars(codes).items()
+            if name.isupper()}
+        self.assertEqual(names, {f.code for f in Function.search([])})
+        self.assertEqual(len(names), 52)
 
     @with_transaction()
     def test_unknown_function_is_named(self):
@@ -102,7 +119,7 @@ class MrkBaseTestCase(ModuleTestCase):
         Activity = pool.get('mrk.activity')
         people, party, other = self.setup_people()
 
-        activity, = Activity.schedule('2.4', [party])
+        activity, = Activity.schedule(codes.FIELD_JOB_AGREEMENT, [party])
         self.assertEqual(activity.owner, people['manager2'])
         self.assertEqual(activity.party, party)
         self.assertEqual(activity.origin, party)
@@ -110,7 +127,7 @@ class MrkBaseTestCase(ModuleTestCase):
         self.assertEqual(activity.state, 'open')
 
         # Without a portfolio manager the function's owner takes it.
-        activity, = Activity.schedule('2.4', [other])
+        activity, = Activity.schedule(codes.FIELD_JOB_AGREEMENT, [other])
         self.assertEqual(activity.owner, people['manager'])
 
     @with_transaction()
@@ -122,19 +139,22 @@ class MrkBaseTestCase(ModuleTestCase):
         Date = pool.get('ir.date')
         people, party, _ = self.setup_people()
 
-        activity, = Activity.schedule('3.1', [party])
+        activity, = Activity.schedule(codes.DOCUMENT_TEMPLATES, [party])
         self.assertEqual(activity.owner, people['office'])
         self.assertEqual(activity.deadline,
-            Date.today() + datetime.timedelta(days=Function.get('3.1').delay))
+            Date.today() + datetime.timedelta(
+                days=Function.get(codes.DOCUMENT_TEMPLATES).delay))
 
-        Function.write([Function.get('3.1')], {
+        Function.write([Function.get(codes.DOCUMENT_TEMPLATES)], {
                 'owner': None, 'deputy': people['senior'].id})
-        activity, = Activity.schedule('3.1', [party])
+        activity, = Activity.schedule(codes.DOCUMENT_TEMPLATES, [party])
         self.assertEqual(activity.owner, people['senior'])
 
         # Nobody in the matrix: the activity waits unassigned for the head.
-        Function.write([Function.get('3.1')], {'deputy': None})
-        activity, = Activity.schedule('3.1', deadline=D(2026, 3, 2))
+        Function.write([Function.get(codes.DOCUMENT_TEMPLATES)],
+                {'deputy': None})
+        activity, = Activity.schedule(codes.DOCUMENT_TEMPLATES,
+                deadline=D(2026, 3, 2))
         self.assertIsNone(activity.owner)
         self.assertEqual(activity.deadline, D(2026, 3, 2))
 
@@ -154,7 +174,7 @@ class MrkBaseTestCase(ModuleTestCase):
                     'date_from': today - datetime.timedelta(days=1),
                     'date_to': today + datetime.timedelta(days=5),
                     }])
-        activity, = Activity.schedule('2.4', [party])
+        activity, = Activity.schedule(codes.FIELD_JOB_AGREEMENT, [party])
         self.assertEqual(activity.owner, people['manager'])
         self.assertEqual(activity.delegated_from, people['manager2'])
 
@@ -165,7 +185,7 @@ class MrkBaseTestCase(ModuleTestCase):
                     'date_from': today,
                     'date_to': today,
                     }])
-        activity, = Activity.schedule('2.4', [party])
+        activity, = Activity.schedule(codes.FIELD_JOB_AGREEMENT, [party])
         self.assertEqual(activity.owner, people['senior'])
         self.assertEqual(activity.delegated_from, people['manager2'])
 
@@ -180,8 +200,8 @@ class MrkBaseTestCase(ModuleTestCase):
         today = Date.today()
 
         first, second, third = Activity.schedule(
-            '2.4', [party, party, party])
-        done = Activity.schedule('1.2', [party])
+            codes.FIELD_JOB_AGREEMENT, [party, party, party])
+        done = Activity.schedule(codes.PROLONGATION_CALL, [party])
         self.assertEqual({a.owner for a in [first, second, third]},
             {people['manager2']})
 
@@ -219,7 +239,7 @@ class MrkBaseTestCase(ModuleTestCase):
         Date = pool.get('ir.date')
         people, party, _ = self.setup_people()
         today = Date.today()
-        activity, = Activity.schedule('2.4', [party])
+        activity, = Activity.schedule(codes.FIELD_JOB_AGREEMENT, [party])
         absence, = Absence.create([{
                     'user': people['manager2'].id,
                     'deputy': people['manager'].id,
@@ -275,8 +295,10 @@ class MrkBaseTestCase(ModuleTestCase):
         people, party, _ = self.setup_people()
         transaction = Transaction()
 
-        late, = Activity.schedule('2.4', [party], deadline=D(2026, 1, 28))
-        on_time, = Activity.schedule('1.2', [party], deadline=D(2026, 2, 1))
+        late, = Activity.schedule(codes.FIELD_JOB_AGREEMENT, [party],
+                deadline=D(2026, 1, 28))
+        on_time, = Activity.schedule(codes.PROLONGATION_CALL, [party],
+                deadline=D(2026, 2, 1))
 
         escalations = Activity.escalate(date=D(2026, 1, 31))
         self.assertEqual(len(escalations), 1)
@@ -286,13 +308,13 @@ class MrkBaseTestCase(ModuleTestCase):
         self.assertEqual(escalation.origin, late)
         self.assertEqual(late.escalation, escalation)
         self.assertIn('Manager2', escalation.note)
-        self.assertIn('2.4', escalation.note)
+        self.assertIn(codes.FIELD_JOB_AGREEMENT, escalation.note)
         self.assertIn('3', escalation.note)  # days overdue
 
         notification, = [n for n in transaction.user_notifications
             if n.user == people['head']]
         self.assertIn('Manager2', notification.description)
-        self.assertIn('2.4', notification.description)
+        self.assertIn(codes.FIELD_JOB_AGREEMENT, notification.description)
 
         # Run again: nothing new; the escalation itself is not escalated.
         self.assertEqual(Activity.escalate(date=D(2026, 2, 10)), [on_time.escalation])
@@ -309,8 +331,10 @@ class MrkBaseTestCase(ModuleTestCase):
         pool = Pool()
         Activity = pool.get('mrk.activity')
         people, party, _ = self.setup_people()
-        late, = Activity.schedule('2.4', [party], deadline=D(2026, 1, 28))
-        office, = Activity.schedule('3.1', [party], deadline=D(2026, 1, 28))
+        late, = Activity.schedule(codes.FIELD_JOB_AGREEMENT, [party],
+                deadline=D(2026, 1, 28))
+        office, = Activity.schedule(codes.DOCUMENT_TEMPLATES, [party],
+                deadline=D(2026, 1, 28))
         self.assertEqual(late.owner, people['manager2'])
         self.assertEqual(office.owner, people['office'])
         Activity.escalate(date=D(2026, 1, 31))
@@ -363,7 +387,8 @@ class MrkBaseTestCase(ModuleTestCase):
         Activity = pool.get('mrk.activity')
         Absence = pool.get('mrk.absence')
         people, party, _ = self.setup_people()
-        late, = Activity.schedule('2.4', [party], deadline=D(2026, 1, 28))
+        late, = Activity.schedule(codes.FIELD_JOB_AGREEMENT, [party],
+                deadline=D(2026, 1, 28))
         Absence.create([{
                     'user': people['head'].id,
                     'deputy': people['office'].id,
@@ -403,7 +428,8 @@ class MrkBaseTestCase(ModuleTestCase):
         config.escalation_delay = 2
         config.save()
 
-        late, = Activity.schedule('2.4', [party], deadline=D(2026, 1, 29))
+        late, = Activity.schedule(codes.FIELD_JOB_AGREEMENT, [party],
+                deadline=D(2026, 1, 29))
         self.assertEqual(Activity.escalate(date=D(2026, 1, 31)), [])
 
         Absence.create([{
@@ -426,12 +452,16 @@ class MrkBaseTestCase(ModuleTestCase):
         today = Date.today()
         sunday = today + datetime.timedelta(days=6 - today.weekday())
         overdue, = Activity.schedule(
-            '2.4', [party], deadline=today - datetime.timedelta(days=1))
-        due_today, = Activity.schedule('2.4', [party], deadline=today)
+            codes.FIELD_JOB_AGREEMENT, [party],
+            deadline=today - datetime.timedelta(days=1))
+        due_today, = Activity.schedule(codes.FIELD_JOB_AGREEMENT, [party],
+                deadline=today)
         later, = Activity.schedule(
-            '2.4', [party], deadline=sunday + datetime.timedelta(days=1))
+            codes.FIELD_JOB_AGREEMENT, [party],
+            deadline=sunday + datetime.timedelta(days=1))
         closed, = Activity.schedule(
-            '2.4', [party], deadline=today - datetime.timedelta(days=5))
+            codes.FIELD_JOB_AGREEMENT, [party],
+            deadline=today - datetime.timedelta(days=5))
         Activity.do([closed])
 
         def search(domain):
@@ -453,7 +483,7 @@ class MrkBaseTestCase(ModuleTestCase):
         pool = Pool()
         Activity = pool.get('mrk.activity')
         people, party, _ = self.setup_people()
-        activity, = Activity.schedule('2.4', [party])
+        activity, = Activity.schedule(codes.FIELD_JOB_AGREEMENT, [party])
         with Transaction().set_user(people['manager2'].id):
             Activity.do([activity])
         self.assertEqual(activity.state, 'done')
@@ -474,10 +504,12 @@ class MrkBaseTestCase(ModuleTestCase):
         Date = pool.get('ir.date')
         people, party, other = self.setup_people()
         yesterday = Date.today() - datetime.timedelta(days=1)
-        Activity.schedule('2.4', [party, party], deadline=yesterday)
-        Activity.schedule('2.4', [party])
-        Activity.schedule('3.1', [party], deadline=yesterday)
-        done, = Activity.schedule('3.1', [party])
+        Activity.schedule(codes.FIELD_JOB_AGREEMENT, [party, party],
+                deadline=yesterday)
+        Activity.schedule(codes.FIELD_JOB_AGREEMENT, [party])
+        Activity.schedule(codes.DOCUMENT_TEMPLATES, [party],
+                deadline=yesterday)
+        done, = Activity.schedule(codes.DOCUMENT_TEMPLATES, [party])
         Activity.do([done])
 
         load = {w.owner: (w.open, w.overdue) for w in WorkloadUser.search([])}
@@ -487,8 +519,8 @@ class MrkBaseTestCase(ModuleTestCase):
 
         load = {w.function: (w.open, w.overdue)
             for w in WorkloadFunction.search([])}
-        self.assertEqual(load[Function.get('2.4')], (3, 2))
-        self.assertEqual(load[Function.get('3.1')], (1, 1))
+        self.assertEqual(load[Function.get(codes.FIELD_JOB_AGREEMENT)], (3, 2))
+        self.assertEqual(load[Function.get(codes.DOCUMENT_TEMPLATES)], (1, 1))
 
     @with_transaction()
     def test_access_activities_by_role(self):
@@ -497,8 +529,10 @@ class MrkBaseTestCase(ModuleTestCase):
         Activity = pool.get('mrk.activity')
         WorkloadUser = pool.get('mrk.activity.workload.user')
         people, party, _ = self.setup_people()
-        mine, = Activity.schedule('2.4', [party])  # manager2's
-        office, = Activity.schedule('3.1', [party])  # office's
+        mine, = Activity.schedule(codes.FIELD_JOB_AGREEMENT,
+                [party])  # manager2's
+        office, = Activity.schedule(codes.DOCUMENT_TEMPLATES,
+                [party])  # office's
 
         for role in ['manager2', 'office', 'technician']:
             user = people[role]
@@ -538,16 +572,17 @@ class MrkBaseTestCase(ModuleTestCase):
         for role in ['senior', 'manager', 'office', 'technician']:
             with Transaction().set_user(people[role].id), \
                     Transaction().set_context(_check_access=True):
-                function = Function.get('1.1')
+                function = Function.get(codes.EXPIRING_CONTRACTS)
                 self.assertTrue(function.name)
                 with self.assertRaises(AccessError):
                     Function.write([function], {'owner': people[role].id})
         for role in ['head', 'admin']:
             with Transaction().set_user(people[role].id), \
                     Transaction().set_context(_check_access=True):
-                function = Function.get('1.1')
+                function = Function.get(codes.EXPIRING_CONTRACTS)
                 Function.write([function], {'owner': people['office'].id})
-            self.assertEqual(Function.get('1.1').owner, people['office'])
+            self.assertEqual(Function.get(codes.EXPIRING_CONTRACTS).owner,
+                    people['office'])
 
     @with_transaction()
     def test_access_absences_by_role(self):
@@ -630,12 +665,13 @@ class MrkBaseTestCase(ModuleTestCase):
         today = Date.today()
 
         activity = Activity(name="Позвонить", party=party)
-        activity.function = Function.get('2.4')
+        activity.function = Function.get(codes.FIELD_JOB_AGREEMENT)
         activity.on_change_function()
         self.assertEqual(activity.owner, people['manager2'])
         self.assertEqual(activity.deadline,
-            today + datetime.timedelta(days=Function.get('2.4').delay))
-        activity.function = Function.get('3.1')
+            today + datetime.timedelta(
+                days=Function.get(codes.FIELD_JOB_AGREEMENT).delay))
+        activity.function = Function.get(codes.DOCUMENT_TEMPLATES)
         activity.on_change_function()
         self.assertEqual(activity.owner, people['office'])
 

@@ -4,6 +4,8 @@ for the e-mail the system sends, the text of the PDF documents it prints
 web client."""
 import email
 import email.policy
+import importlib
+import pkgutil
 import re
 import socket
 import subprocess
@@ -17,8 +19,8 @@ from trytond.transaction import Transaction
 
 from aiosmtpd.controller import Controller
 
-__all__ = ['DatabaseTestCase', 'free_port', 'Inbox', 'start_smtp_server', 'pdf_text',
-    'pdf_pages', 'as_user', 'rolled_back']
+__all__ = ['DatabaseTestCase', 'load_module_tests', 'free_port', 'Inbox',
+    'start_smtp_server', 'pdf_text', 'pdf_pages', 'as_user', 'rolled_back']
 
 
 
@@ -41,6 +43,19 @@ class DatabaseTestCase(TestCase):
     def tearDownClass(cls):
         super().tearDownClass()
         drop_db()
+
+def load_module_tests(package, loader, tests):
+    """Add every test_*.py of the tests package named package to tests:
+    the load_tests of each module's tests/__init__.py, so that
+    ``python -m unittest trytond.modules.<module>.tests`` runs them all
+    (pytest finds them by itself)."""
+    path = importlib.import_module(package).__path__
+    for info in sorted(pkgutil.iter_modules(path), key=lambda i: i.name):
+        if info.name.startswith('test_'):
+            module = importlib.import_module('%s.%s' % (package, info.name))
+            tests.addTests(loader.loadTestsFromModule(module))
+    return tests
+
 
 def free_port():
     with socket.socket() as sock:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
+from trytond.modules.mrk_base import codes
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.currency.tests import add_currency_rate
 from trytond.modules.mrk_base.tests.tools import start_smtp_server
@@ -235,7 +236,7 @@ class CompanyCardTestCase(DatabaseTestCase):
                     'company': company.id,
                     }])
         Party.write([party], {'mrk_manager': manager.id})
-        activity, = Activity.schedule('1.5', [party])
+        activity, = Activity.schedule(codes.COMPANY_CARD, [party])
         self.assertEqual(activity.owner, manager)
 
         with Transaction().set_user(manager.id), \
@@ -267,8 +268,8 @@ class CompanyCardTestCase(DatabaseTestCase):
         company = create_mrk_company()
         party = create_counterparty('ООО «Ромашка»',
             email='romashka@romashka.test')
-        activity, = Activity.schedule('1.5', [party])
-        other_activity, = Activity.schedule('1.2', [party])
+        activity, = Activity.schedule(codes.COMPANY_CARD, [party])
+        other_activity, = Activity.schedule(codes.PROLONGATION_CALL, [party])
 
         with set_company(company):
             Party.send_company_card([party])
@@ -328,7 +329,7 @@ class CompanyCardTestCase(DatabaseTestCase):
                         'end_date': datetime.date(2027, 1, 31),
                         'rent_amount': Decimal('15000.00'),
                         }])
-            activity, = Activity.schedule('1.5', [contract])
+            activity, = Activity.schedule(codes.COMPANY_CARD, [contract])
             inbox.received.clear()
             Contract.send_company_card([contract])
             transaction.commit()

@@ -6,6 +6,7 @@ from decimal import Decimal
 from trytond.exceptions import UserError, UserWarning
 from trytond.model.exceptions import (
     AccessButtonError, AccessError, ValidationError)
+from trytond.modules.mrk_base import codes
 from trytond.modules.company.tests import create_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -349,7 +350,7 @@ class MrkContractsContractTestCase(ContractTestMixin, ModuleTestCase):
         Request.submit([request])
         decision, = Activity.search([('origin', '=', str(request))])
         self.assertEqual(decision.owner, people['head'])
-        self.assertEqual(decision.function.code, '1.3')
+        self.assertEqual(decision.function.code, codes.CHANGE_REQUEST)
 
         with self.assertRaisesRegex(UserError, 'decision'):
             Request.reject([request])
@@ -392,7 +393,7 @@ class MrkContractsContractTestCase(ContractTestMixin, ModuleTestCase):
         def calls(contract):
             return Activity.search([
                     ('origin', '=', str(contract)),
-                    ('function.code', '=', '1.2')])
+                    ('function.code', '=', codes.PROLONGATION_CALL)])
 
         # 60 days before: one call each, to the portfolio's manager.
         Contract.control_expiring(D(2026, 1, 29))
@@ -417,7 +418,7 @@ class MrkContractsContractTestCase(ContractTestMixin, ModuleTestCase):
         self.assertEqual(len(calls(auto)), 2)  # inform the counterparty
         escalation, = Activity.search([
                 ('origin', '=', str(fixed)),
-                ('function.code', '=', '1.1')])
+                ('function.code', '=', codes.EXPIRING_CONTRACTS)])
         self.assertEqual(escalation.owner, people['senior'])
         self.assertIn('Manager2', escalation.note)
 
@@ -427,7 +428,7 @@ class MrkContractsContractTestCase(ContractTestMixin, ModuleTestCase):
         self.assertEqual(auto.state, 'active')
         self.assertEqual(len(Activity.search([
                         ('origin', '=', str(fixed)),
-                        ('function.code', '=', '1.1')])), 1)
+                        ('function.code', '=', codes.EXPIRING_CONTRACTS)])), 1)
 
         # A late extension brings an expired contract back.
         extension = Amendment(contract=fixed, kind='extension',

@@ -6,14 +6,15 @@ import datetime
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessButtonError, AccessError
+from trytond.modules.mrk_base import codes
 from trytond.modules.mrk_base.tests.tools import as_user
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
 from .tools import (
-    CASH_COLLECTION, TECHNICAL_SERVICE, D, T, agree_values, make_job,
-    make_party, make_point, make_terminals, setup_service, start_smtp_server)
+    D, T, agree_values, make_job, make_party, make_point, make_terminals,
+    setup_service, start_smtp_server)
 
 
 
@@ -76,7 +77,7 @@ class MrkFieldJobsTestCase(ModuleTestCase):
         self.assertEqual(job.manager, people['manager'])
         self.assertEqual(job.contact_phone, '+7 495 123-45-67')
         self.assertIsNone(job.planned_date)
-        sign_activity, = open_activities(job, '2.2')
+        sign_activity, = open_activities(job, codes.FIELD_JOB_SIGNATURE)
         self.assertEqual(sign_activity.owner, people['head'])
 
         # 2.2 only the head signs
@@ -89,8 +90,9 @@ class MrkFieldJobsTestCase(ModuleTestCase):
         job = FieldJob(job.id)
         self.assertEqual(job.state, 'signed')
         self.assertEqual(job.signed_by, people['head'])
-        self.assertFalse(open_activities(job, '2.2'))
-        self.assertEqual(open_activities(job, '2.3')[0].owner,
+        self.assertFalse(open_activities(job, codes.FIELD_JOB_SIGNATURE))
+        self.assertEqual(open_activities(job,
+                codes.FIELD_JOB_REGISTRATION)[0].owner,
             people['manager'])
 
         # 2.3 registered with the journal number
@@ -118,7 +120,7 @@ class MrkFieldJobsTestCase(ModuleTestCase):
         self.assertEqual((visit.planned_date, visit.time_from,
                 visit.time_to, visit.result),
             (today, T(10, 0), T(12, 0), 'planned'))
-        call, = open_activities(job, '2.8')
+        call, = open_activities(job, codes.CONTROL_CALL)
         self.assertEqual(call.deadline, today)
         self.assertIn('+7 916 000-00-01', call.note)
 
@@ -135,7 +137,7 @@ class MrkFieldJobsTestCase(ModuleTestCase):
             FieldJob.issue([job])
         job = FieldJob(job.id)
         self.assertEqual(job.state, 'issued')
-        self.assertFalse(open_activities(job, '2.8'))
+        self.assertFalse(open_activities(job, codes.CONTROL_CALL))
 
         # 2.10 the technician reports it done: the placement is written
         with as_user(people['technician']):
@@ -198,14 +200,14 @@ class MrkFieldJobsTestCase(ModuleTestCase):
         job = FieldJob(job.id)
         self.assertEqual(job.state, 'failed')
         self.assertEqual(job.result, 'failed')
-        reagree, = open_activities(job, '2.11')
+        reagree, = open_activities(job, codes.FIELD_JOB_REAGREEMENT)
         self.assertEqual(reagree.owner, people['manager'])
         self.assertEqual(reagree.note, 'Точка закрыта на учёт')
 
         tomorrow = today + datetime.timedelta(days=1)
         job = self.walk_to_issued(job, people, tomorrow)
         self.assertEqual(job.notice_count, 2)
-        self.assertFalse(open_activities(job, '2.11'))
+        self.assertFalse(open_activities(job, codes.FIELD_JOB_REAGREEMENT))
         with as_user(people['technician']):
             FieldJob.do([job])
         job = FieldJob(job.id)
@@ -238,8 +240,8 @@ class MrkFieldJobsTestCase(ModuleTestCase):
         self.assertEqual(job.state, 'reagreement')
         self.assertEqual(job.visits[0].result, 'moved')
         self.assertEqual(job.visits[0].reason, 'Просят перенести на неделю')
-        self.assertFalse(open_activities(job, '2.8'))
-        self.assertTrue(open_activities(job, '2.11'))
+        self.assertFalse(open_activities(job, codes.CONTROL_CALL))
+        self.assertTrue(open_activities(job, codes.FIELD_JOB_REAGREEMENT))
         FieldJob.write([job], {
                 'planned_date': today + datetime.timedelta(days=7)})
         FieldJob.agree([job])
@@ -331,7 +333,7 @@ class MrkFieldJobsTestCase(ModuleTestCase):
             FieldJob.report_problem([job])
         job = FieldJob(job.id)
         self.assertEqual(job.problem_state, 'open')
-        activity, = open_activities(job, '2.9')
+        activity, = open_activities(job, codes.SITE_PROBLEM)
         self.assertEqual(activity.owner, people['head'])
         self.assertIn('кронштейн', activity.note)
         # Notifications are stored with the transaction's commit
@@ -351,7 +353,7 @@ class MrkFieldJobsTestCase(ModuleTestCase):
         job = FieldJob(job.id)
         self.assertEqual(job.problem_state, 'decided')
         self.assertEqual(job.problem_decided_by, people['head'])
-        self.assertFalse(open_activities(job, '2.9'))
+        self.assertFalse(open_activities(job, codes.SITE_PROBLEM))
         told = {n.user.id for n in notifications
             if n.label.startswith('The head decided')}
         self.assertEqual(told,
@@ -377,14 +379,14 @@ class MrkFieldJobsTestCase(ModuleTestCase):
         self.assertEqual([a.origin for a in activities], [silent])
         activity, = activities
         self.assertEqual(activity.owner, people['manager'])
-        self.assertEqual(activity.function.code, '2.10')
+        self.assertEqual(activity.function.code, codes.END_OF_DAY)
         self.assertIn(silent.number, activity.note)
         # Once a day
         self.assertEqual(FieldJob.end_of_day(today, hour=19), [])
         # The report closes it; the journal shows the result
         FieldJob.write([silent], {'report': 'Не успел, перенос'})
         FieldJob.fail([silent])
-        self.assertFalse(open_activities(silent, '2.10'))
+        self.assertFalse(open_activities(silent, codes.END_OF_DAY))
         journal = FieldJob.search([('number', '!=', None)],
             order=[('number', 'ASC')])
         self.assertEqual([j.result for j in journal],
@@ -393,20 +395,38 @@ class MrkFieldJobsTestCase(ModuleTestCase):
 
     @with_transaction()
     def test_end_of_day_cron_in_company_time(self):
-        "The hourly cron reads the hour in the company's time zone"
+        """The hourly cron reads the day and the hour in the company's time
+        zone: at 21:30 UTC it is already 00:30 of the next day in Moscow,
+        before the end of the day at 01:00; at 22:30 UTC it is 01:30 and
+        the jobs of that Moscow day are late (2.10)"""
         pool = Pool()
         FieldJob = pool.get('mrk.field_job')
         Configuration = pool.get('mrk.configuration')
         Company = pool.get('company.company')
+        Date = pool.get('ir.date')
         company, people, party, point = self.prepare()
         Company.write([company], {'timezone': 'Europe/Moscow'})
-        job = self.walk_to_issued(make_job(point, kind='repair'), people)
+        day = Date.today() + datetime.timedelta(days=10)
+        next_day = day + datetime.timedelta(days=1)
+        job = self.walk_to_issued(
+            make_job(point, kind='repair'), people, date=day)
+        next_job = self.walk_to_issued(
+            make_job(point, kind='painting'), people, date=next_day)
         config = Configuration(1)
-        config.end_of_day_hour = 0  # any hour of the day is past it
+        config.end_of_day_hour = 1
         config.save()
+        utc = datetime.timezone.utc
+
+        def at(hour, minute):
+            return datetime.datetime.combine(
+                day, datetime.time(hour, minute), tzinfo=utc)
+
         with Transaction().set_context(company=company.id):
-            activities = FieldJob.end_of_day()
-        self.assertEqual([a.origin for a in activities], [job])
+            self.assertEqual(FieldJob.end_of_day(now=at(21, 30)), [])
+            activities = FieldJob.end_of_day(now=at(22, 30))
+        self.assertEqual(sorted(a.origin.id for a in activities),
+            sorted([job.id, next_job.id]))
+        self.assertEqual(FieldJob(next_job.id).end_of_day_for, next_day)
 
     @with_transaction()
     def test_notice_needs_configured_addresses(self):
@@ -464,64 +484,6 @@ class MrkFieldJobsTestCase(ModuleTestCase):
         with as_user(people['courier']):
             with self.assertRaises(AccessError):
                 FieldJob.search([])
-    @with_transaction()
-    def test_zz_notices_reach_services(self):
-        """Agreeing sends the cash-collection and technical-service notices
-        with the number, address and date; moving sends them again (2.5).
-
-        Runs last of the class (alphabetical order): it commits, as the
-        e-mail leaves with the transaction."""
-        pool = Pool()
-        FieldJob = pool.get('mrk.field_job')
-        Email = pool.get('ir.email')
-        transaction = Transaction()
-        inbox = self.inbox
-        company, people = setup_service()
-        party = make_party(manager=people['manager'])
-        point = make_point(party)
-        terminal, = make_terminals('SN-7001')
-        job = make_job(point, terminals=[terminal])
-        FieldJob.sign([job])
-        FieldJob.register([job])
-        FieldJob.write([job], agree_values(D(2026, 12, 3)))
-        FieldJob.agree([job])
-        self.assertEqual(inbox.messages, [])
-        transaction.commit()
-        for _ in range(20):
-            if len(inbox.messages) >= 2:
-                break
-            inbox.received.wait(1)
-            inbox.received.clear()
-        self.assertEqual(sorted(r for _, (r,), _ in inbox.messages),
-            sorted([CASH_COLLECTION, TECHNICAL_SERVICE]))
-        job = FieldJob(job.id)
-        for _, _, message in inbox.messages:
-            self.assertIn(job.number, message['Subject'])
-            self.assertIn('03.12.2026', message['Subject'])
-            body = message.get_body(('plain', 'html')).get_content()
-            for text in [job.number, '03.12.2026', '10:00–12:00',
-                    'ул. Мира, д. 17', 'Москва', 'Петров Пётр',
-                    '+7 495 123-45-67', 'SN-7001', 'ООО «Ромашка»']:
-                self.assertIn(text, body)
-        self.assertEqual(
-            len(Email.search([('resource', '=', str(job))])), 2)
-
-        # The visit moves: a second pair of notices says so
-        inbox.messages.clear()
-        FieldJob.move([job])
-        FieldJob.write([job], {'planned_date': D(2026, 12, 8)})
-        FieldJob.agree([job])
-        transaction.commit()
-        for _ in range(20):
-            if len(inbox.messages) >= 2:
-                break
-            inbox.received.wait(1)
-            inbox.received.clear()
-        self.assertEqual(len(inbox.messages), 2)
-        for _, _, message in inbox.messages:
-            self.assertIn('08.12.2026', message['Subject'])
-            body = message.get_body(('plain', 'html')).get_content()
-            self.assertIn('changed', body)
 
 
 del ModuleTestCase

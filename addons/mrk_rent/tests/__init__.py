@@ -1,1 +1,8 @@
-# Tests of mrk_rent; test_due.py needs no Tryton nor database.
+# Tests of mrk_rent; test_due.py and test_legacy_parse.py need no database.
+# Run by pytest from the repository's root, or with
+#     python -m unittest trytond.modules.mrk_rent.tests
+
+
+def load_tests(loader, tests, pattern):
+    from trytond.modules.mrk_base.tests.tools import load_module_tests
+    return load_module_tests(__name__, loader, tests)

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessButtonError, AccessError
+from trytond.modules.mrk_base import codes
 from trytond.modules.mrk_contracts.amount import format_date_long
 from trytond.modules.mrk_base.tests.tools import as_user
 from trytond.pool import Pool
@@ -179,13 +180,15 @@ class MrkRentCashTestCase(tools.RentTestCase):
                 '6 000,00 × 17/31 дн. (с 15.03.2026 по 31.03.2026) '
                 '= 3 290,32',
                 ])
+        # The same words as the registry's (due.explain)
         self.assertEqual(text(kiosk.explanation).splitlines(), [
-                'Терминал SN-1001: 1 500,00 за полный месяц',
-                'Терминал SN-1002: 1 500,00 × 22/31 дн. '
-                '(с 10.03.2026 по 31.03.2026) = 1 064,52',
+                '1 500,00 за месяц (с 01.03.2026 по 31.03.2026), '
+                'терминал SN-1001',
+                '1 500,00 × 22/31 дн. (с 10.03.2026 по 31.03.2026) '
+                '= 1 064,52, терминал SN-1002',
                 ])
         self.assertEqual(text(pavilion.explanation),
-            '4 000,00 за полный месяц')
+            '4 000,00 за месяц (с 01.03.2026 по 31.03.2026)')
         self.assertEqual((north.total_due, north.stop_count,
                 north.reported_count, north.total_paid),
             (Decimal('12112.90'), 3, 0, Decimal('0.00')))
@@ -280,13 +283,14 @@ class MrkRentCashTestCase(tools.RentTestCase):
         north = CashRun(north.id)
         self.assertEqual((north.state, north.requested_on),
             ('requested', Pool().get('ir.date').today()))
-        activity, = Activity.open_for([north], ['8.4'])
+        activity, = Activity.open_for([north], [codes.PAYMENT_PERMIT])
         self.assertEqual(activity.owner, people['head'])
         self.assertIn('12\u00a0112,90', activity.note)
 
         # Back to draft and again: the head's activity follows
         CashRun.draft([north])
-        self.assertEqual(Activity.open_for([north], ['8.4']), [])
+        self.assertEqual(Activity.open_for([north], [codes.PAYMENT_PERMIT]),
+                [])
         CashRun.request([north])
 
         with as_user(people['head']):
@@ -294,12 +298,13 @@ class MrkRentCashTestCase(tools.RentTestCase):
         north = CashRun(north.id)
         self.assertEqual((north.state, north.approved_by),
             ('approved', people['head']))
-        self.assertEqual(Activity.open_for([north], ['8.4']), [])
+        self.assertEqual(Activity.open_for([north], [codes.PAYMENT_PERMIT]),
+                [])
 
         CashRun.deliver([north])
         north = CashRun(north.id)
         self.assertEqual(north.state, 'delivering')
-        activity, = Activity.open_for([north], ['8.6'])
+        activity, = Activity.open_for([north], [codes.CASH_DELIVERY_CONTROL])
         self.assertEqual(activity.owner, people['senior'])
 
         kiosk, shop, pavilion = north.lines
@@ -325,8 +330,9 @@ class MrkRentCashTestCase(tools.RentTestCase):
         self.assertEqual((north.total_paid, north.total_not_paid,
                 north.reported_count),
             (Decimal('6564.52'), Decimal('5548.38'), 3))
-        self.assertEqual(Activity.open_for([north], ['8.6']), [])
-        activity, = Activity.open_for([north], ['8.8'])
+        self.assertEqual(Activity.open_for([north],
+                [codes.CASH_DELIVERY_CONTROL]), [])
+        activity, = Activity.open_for([north], [codes.RECEIPTS_INVENTORY])
 
         with self.assertRaises(UserError) as cm:
             Line.report_paid([kiosk], 'cash_order', '18')
@@ -334,7 +340,8 @@ class MrkRentCashTestCase(tools.RentTestCase):
 
         with as_user(people['office']):
             CashRun.hand([north])
-        self.assertEqual(Activity.open_for([north], ['8.8']), [])
+        self.assertEqual(Activity.open_for([north],
+                [codes.RECEIPTS_INVENTORY]), [])
         with as_user(people['office']):
             with self.assertRaises(AccessButtonError):
                 CashRun.close([north])
@@ -527,7 +534,7 @@ class MrkRentCashTestCase(tools.RentTestCase):
                 text(format_date_long(Date.today())),
                 'РАЗРЕШЕНИЕ НА ОПЛАТУ', 'Север', 'Фёдоров Игорь Николаевич',
                 'ООО «Василёк»', 'Киоск у метро', 'ул. Лесная, д. 3',
-                'Терминал SN-1002', '1 064,52', '2 564,52', '5 548,38',
+                'терминал SN-1002', '1 064,52', '2 564,52', '5 548,38',
                 '4 000,00', '12 112,90',
                 'Двенадцать тысяч сто двенадцать рублей 90 копеек']:
             self.assertIn(expected, permit)

@@ -6,7 +6,7 @@ import unittest
 from decimal import Decimal
 
 from trytond.modules.mrk_rent.due import (
-    PRO_RATA, WHOLE_MONTH, Stay, Term, compute_due, month_bounds,
+    PRO_RATA, WHOLE_MONTH, Stay, Term, compute_due, explain, month_bounds,
     round_kopecks)
 
 D = datetime.date
@@ -220,6 +220,28 @@ class DueTestCase(unittest.TestCase):
         dues = compute_due(D(2026, 6, 1), contracts,
             [term(1, '4000.00', D(2025, 1, 1))], [], policy=WHOLE_MONTH)
         self.assertEqual(total(dues), Decimal('4000.00'))
+
+    def test_explanation(self):
+        """One explanation of a due for the registry and the cash runs
+        (8.2, 9.2): a part of the month computed, a whole period, a whole
+        month charged by the policy though the terminal came on the 10th"""
+        contract = {C: (D(2026, 3, 15), D(2030, 12, 31))}
+        due, = compute_due(D(2026, 3, 1), contract,
+            [term(1, '6000.00', D(2026, 3, 15))], [])
+        self.assertEqual(explain(due.parts, {1: Decimal('6000.00')}, {}),
+            '6\u00a0000,00 × 17/31 дн. (с 15.03.2026 по 31.03.2026) '
+            '= 3\u00a0290,32')
+        due, = compute_due(D(2026, 4, 1), contract,
+            [term(1, '6000.00', D(2026, 3, 15))], [])
+        self.assertEqual(explain(due.parts, {1: Decimal('6000.00')}, {}),
+            '6\u00a0000,00 за месяц (с 01.04.2026 по 30.04.2026)')
+        due, = compute_due(D(2026, 3, 1), YEAR,
+            [term(1, '1500.00', D(2025, 1, 1), basis='terminal')],
+            [Stay(100, 7, C, D(2026, 3, 10))], policy=WHOLE_MONTH)
+        self.assertEqual(due.amount, Decimal('1500.00'))
+        self.assertEqual(explain(due.parts, {1: Decimal('1500.00')},
+                {100: 'SN-1'}),
+            '1\u00a0500,00 за полный месяц, терминал SN-1')
 
     def test_parts_add_up(self):
         "Rounded parts add up to the due: the explanation is exact"

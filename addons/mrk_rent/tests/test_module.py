@@ -2,6 +2,7 @@
 from a date (the wizard and the price-change amendment), the due of a
 month from the database, and the rent table's figures."""
 from trytond.exceptions import UserError
+from trytond.modules.mrk_base import codes
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -244,7 +245,7 @@ class MrkRentTestCase(ModuleTestCase):
         run, = CashRun.search([])
         self.assertEqual((run.month, [l.amount for l in run.lines]),
             (D(2026, 5, 1), [Decimal('3000.00')]))
-        activity, = Activity.open_for([run], ['8.3'])
+        activity, = Activity.open_for([run], [codes.CASH_REQUEST])
         self.assertEqual(activity.owner, people['senior'])
 
 

@@ -9,6 +9,7 @@ import openpyxl
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessButtonError, AccessError
+from trytond.modules.mrk_base import codes
 from trytond.modules.mrk_base.tests.tools import as_user
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
@@ -177,7 +178,8 @@ class RegistryTestCase(tools.RentTestCase):
         # The next step is the monitoring check (9.1)
         Activity = pool.get('mrk.activity')
         activity, = Activity.open_for([registry])
-        self.assertEqual(activity.function.code, '9.1')
+        self.assertEqual(activity.function.code,
+                codes.MONITORING_RECONCILIATION)
 
         # A contract left with no terminal is flagged
         Placement = pool.get('mrk.terminal.placement')
@@ -429,7 +431,7 @@ class RegistryTestCase(tools.RentTestCase):
         with as_user(people['monitoring']):
             Registry.monitoring_check([registry])
         activity, = Activity.open_for([registry])
-        self.assertEqual(activity.function.code, '9.3')
+        self.assertEqual(activity.function.code, codes.REGISTRY_RECONCILIATION)
 
         for role in ['monitoring', 'head', 'office']:
             refused(role, 'accounting_check')
@@ -437,7 +439,7 @@ class RegistryTestCase(tools.RentTestCase):
             Registry.accounting_check([registry])
         activity, = Activity.open_for([registry])
         self.assertEqual((activity.function.code, activity.owner),
-            ('9.2', people['head']))
+            (codes.PAYMENT_REGISTRY, people['head']))
 
         for role in ['senior', 'accountant', 'monitoring', 'admin']:
             refused(role, 'approve')
@@ -478,7 +480,8 @@ class RegistryTestCase(tools.RentTestCase):
         self.assertEqual(registry.state, 'draft')
         self.assertIsNone(registry.monitoring_checked_by)
         activity, = Activity.open_for([registry])
-        self.assertEqual(activity.function.code, '9.1')
+        self.assertEqual(activity.function.code,
+                codes.MONITORING_RECONCILIATION)
         self.assertEqual(activity.note, 'Сумма по «Гамме» не сходится')
         # The lines are kept as they were
         self.assertEqual(registry.total_excluded, Decimal('2000.00'))

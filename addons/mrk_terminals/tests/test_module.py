@@ -105,6 +105,46 @@ class MrkTerminalsTestCase(ModuleTestCase):
         self.assertEqual(len(Point(shop.id).placements), 1)
 
     @with_transaction()
+    def test_charged_contract(self):
+        """A placement charges its own contract, else its point's: read and
+        searched the same way (5.2)"""
+        pool = Pool()
+        Placement = pool.get('mrk.terminal.placement')
+        Contract = pool.get('mrk.contract')
+        company = create_company()
+        party = make_party()
+        first, second = Contract.create([{
+                    'company': company.id,
+                    'currency': company.currency.id,
+                    'party': party.id,
+                    'date': D(2026, 1, 1),
+                    'start_date': D(2026, 1, 1),
+                    'end_date': D(2026, 12, 31),
+                    } for _ in range(2)])
+        shop = make_point(party, contract=first.id)
+        bare = make_point(party, name='Склад', address='ул. Складская, 1')
+        t1, t2, t3 = make_terminals('SN-0001', 'SN-0002', 'SN-0003')
+        own, = Placement.install([t1], shop, D(2026, 2, 1), contract=second)
+        of_point, = Placement.install([t2], shop, D(2026, 2, 1))
+        Placement.write([of_point], {'contract': None})
+        none, = Placement.install([t3], bare, D(2026, 2, 1))
+        self.assertEqual(
+            [p.charged_contract for p in [own, of_point, none]],
+            [second, first, None])
+        for clause, expected in [
+                (('charged_contract', '=', first.id), [of_point]),
+                (('charged_contract', 'in', [second.id]), [own]),
+                (('charged_contract', '=', None), [none]),
+                (('charged_contract', '!=', None), [own, of_point]),
+                (('charged_contract.number', '=', first.number),
+                    [of_point]),
+                ]:
+            with self.subTest(clause=clause):
+                self.assertEqual(
+                    sorted(Placement.search([clause]), key=lambda p: p.id),
+                    expected)
+
+    @with_transaction()
     def test_overlapping_placement_refused(self):
         "A terminal stands in one place at a time: overlaps are refused"
         pool = Pool()
