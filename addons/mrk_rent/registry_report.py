@@ -8,6 +8,7 @@ the user, and everything is computed here so the template stays plain.
 from types import SimpleNamespace
 
 from trytond.i18n import gettext
+from trytond.modules.mrk_base.report import TABLE_PART_ROWS, table_parts
 from trytond.modules.mrk_base.xlsx import XLSXReport, write_table
 from trytond.modules.mrk_contracts.amount import (
     format_amount, format_date, format_date_long)
@@ -179,6 +180,9 @@ class RegistryReport(Report):
     it."""
     __name__ = 'mrk.rent.registry.document'
 
+    # Rows per table of the printed registry (mrk_base.report.table_parts)
+    table_part_rows = TABLE_PART_ROWS
+
     @classmethod
     def get_context(cls, records, header, data):
         context = super().get_context(records, header, data)
@@ -227,6 +231,7 @@ class RegistryReport(Report):
             else:
                 row.index = str(len(doc.rows) + 1)
                 doc.rows.append(row)
+        doc.parts = table_parts(doc.rows, cls.table_part_rows)
         doc.total = 'Итого к оплате: %s руб. (строк: %s)' % (
             format_amount(registry.total), len(doc.rows))
         doc.subtotals = 'В том числе по договорам: %s руб., по счетам: ' \

@@ -9,7 +9,7 @@ import openpyxl
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessButtonError, AccessError
-from trytond.modules.mrk_base.tests.tools import as_user
+from trytond.modules.mrk_base.tests.tools import as_user, pdf_page_texts
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 
@@ -632,3 +632,22 @@ class RegistryTestCase(tools.RentTestCase):
         self.assertIn('Итого к оплате: 10 434,52 руб.', text)
         self.assertIn('Исключено из оплаты: 2 000,00 руб.', text)
         self.assertIn('ООО «Бета»', text)
+
+        # A long registry is printed as tables of table_part_rows lines,
+        # each from a new page under the repeated header (bench/reports.py
+        # shows why); every line is printed once.
+        self.addCleanup(setattr, RegistryReport, 'table_part_rows',
+            RegistryReport.table_part_rows)
+        RegistryReport.table_part_rows = 2
+        oext, content, _, name = RegistryReport.execute([registry.id], {})
+        pages = pdf_page_texts(content)
+        self.assertEqual(len(pages), 2, pages)
+        for page in pages:
+            self.assertIn('Получатель, ИНН', page)
+        recipients = [row[1] for row in body]
+        third = sorted(recipients)[2]
+        self.assertIn(third, pages[1])
+        self.assertNotIn(third, pages[0])
+        for recipient in recipients:
+            self.assertEqual(' '.join(pages).count(recipient), 1, recipient)
+        self.assertIn('Итого к оплате: 10 434,52 руб.', pages[1])
