@@ -12,6 +12,7 @@ from trytond.model.exceptions import AccessButtonError, AccessError
 from trytond.modules.mrk_base.tests.tools import as_user, pdf_page_texts
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
+from trytond.transaction import Transaction
 
 from . import tools
 from .tools import (
@@ -482,6 +483,70 @@ class RegistryTestCase(tools.RentTestCase):
         self.assertEqual(activity.note, 'Сумма по «Гамме» не сходится')
         # The lines are kept as they were
         self.assertEqual(registry.total_excluded, Decimal('2000.00'))
+
+    @with_transaction()
+    def test_print_wizard_long_registry_in_background(self):
+        """«Печать реестра» prints a short registry at once; a long one is
+        queued, and when the task has run the PDF is attached to the
+        registry and the user who asked is notified (9.2)"""
+        pool = Pool()
+        Registry = pool.get('mrk.rent.registry')
+        Attachment = pool.get('ir.attachment')
+        Queue = pool.get('ir.queue')
+        RegistryReport = pool.get(
+            'mrk.rent.registry.document', type='report')
+        PrintWizard = pool.get('mrk.rent.registry.print', type='wizard')
+        s = setup_registry()
+        registry = Registry.generate(FEBRUARY)
+        senior = s.people['senior']
+        context = {'active_model': 'mrk.rent.registry',
+            'active_id': registry.id, 'active_ids': [registry.id]}
+
+        def run_wizard():
+            with as_user(senior), Transaction().set_context(context):
+                session_id, _, _ = PrintWizard.create()
+                return PrintWizard.execute(session_id, {}, 'start')
+
+        # Short: the report itself, nothing queued
+        result = run_wizard()
+        action, = result['actions']
+        self.assertEqual(action[0]['report_name'],
+            'mrk.rent.registry.document')
+        self.assertEqual(action[1]['ids'], [registry.id])
+        self.assertFalse(Queue.search([]))
+
+        # Long: a task, no report held in the request
+        self.addCleanup(setattr, RegistryReport, 'background_lines',
+            RegistryReport.background_lines)
+        RegistryReport.background_lines = 2
+        result = run_wizard()
+        self.assertNotIn('actions', result)
+        self.assertEqual(result['view']['state'], 'queued')
+        task, = Queue.search([])
+        self.assertEqual(task.data['user'], senior.id)
+        self.assertFalse(Attachment.search(
+                [('resource', '=', str(registry))]))
+        task.run()
+        attachment, = Attachment.search([('resource', '=', str(registry))])
+        self.assertEqual(attachment.name,
+            'Реестр безналичных платежей № %s за февраль 2026.pdf'
+            % registry.number)
+        self.assertTrue(attachment.data.startswith(b'%PDF'))
+        self.assertIn('Итого к оплате: 12 434,52 руб. (строк: 4)',
+            pdf_text(attachment.data))
+        # Stored with the task's commit
+        notification, = [n for n in Transaction().user_notifications
+            if n.user.id == senior.id]
+        self.assertIn(registry.rec_name, notification.label)
+        self.assertEqual(notification.model, 'mrk.rent.registry')
+
+        # Who may not print the registry cannot queue it either
+        with as_user(s.people['technician']), \
+                Transaction().set_context(context):
+            with self.assertRaises(UserError):
+                session_id, _, _ = PrintWizard.create()
+                PrintWizard.execute(session_id, {}, 'start')
+        self.assertEqual(len(Queue.search([])), 1)
 
     @with_transaction()
     def test_access(self):
