@@ -301,6 +301,11 @@ class Activity(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         activity, or the function's deputy in the matrix when the absence
         names none. Without origins one activity is created. Returns the
         activities.
+
+        deadline and note may be functions of the origin, so that a cron
+        schedules all its activities in one call and one save: saving them
+        one by one makes every next origin's display name be read again
+        for the whole batch (quadratic over thousands of contracts).
         """
         pool = Pool()
         Function = pool.get('mrk.function')
@@ -310,6 +315,9 @@ class Activity(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         today = Date.today()
         if deadline is None:
             deadline = today + datetime.timedelta(days=function.delay)
+        deadline_of = deadline if callable(deadline) else (
+            lambda origin: deadline)
+        note_of = note if callable(note) else (lambda origin: note)
         origins = list(origins) if origins else [None]
 
         activities = []
@@ -324,10 +332,10 @@ class Activity(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                     function=function,
                     kind=kind,
                     owner=assignee,
-                    deadline=deadline,
+                    deadline=deadline_of(origin),
                     origin=origin,
                     party=activity_party,
-                    note=note,
+                    note=note_of(origin),
                     ))
         cls.save(activities)
         return activities

@@ -1,4 +1,5 @@
 import datetime
+from collections import defaultdict
 from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
@@ -545,20 +546,19 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 | (t.expiry_call_for != t.end_date)))
         if not contracts:
             return
-        for contract in contracts:
-            Activity.schedule(codes.PROLONGATION_CALL, [contract],
-                deadline=min(date + datetime.timedelta(days=3),
-                    contract.end_date),
-                note=gettext(
-                    'mrk_contracts.msg_contract_expiry_call_note',
-                    contract=contract.rec_name,
-                    end=format_date(contract.end_date),
-                    prolongation=gettext(
-                        'mrk_contracts.msg_prolongation_auto'
-                        if contract.auto_prolongation
-                        else 'mrk_contracts.msg_prolongation_renew')))
-            contract.expiry_call_for = contract.end_date
-        cls.save(contracts)
+        # One call and one save for every contract (see Activity.schedule)
+        Activity.schedule(codes.PROLONGATION_CALL, contracts,
+            deadline=lambda contract: min(
+                date + datetime.timedelta(days=3), contract.end_date),
+            note=lambda contract: gettext(
+                'mrk_contracts.msg_contract_expiry_call_note',
+                contract=contract.rec_name,
+                end=format_date(contract.end_date),
+                prolongation=gettext(
+                    'mrk_contracts.msg_prolongation_auto'
+                    if contract.auto_prolongation
+                    else 'mrk_contracts.msg_prolongation_renew')))
+        cls._set_to_end_date(contracts, 'expiry_call_for')
 
     @classmethod
     def _prolong(cls, date):
@@ -595,12 +595,14 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                     ))
         Amendment.save(amendments)
         Amendment.confirm(amendments)
-        for amendment in amendments:
-            Activity.schedule(codes.PROLONGATION_CALL, [amendment.contract],
-                deadline=date + datetime.timedelta(days=2),
-                note=gettext('mrk_contracts.msg_contract_prolonged_note',
-                    contract=amendment.contract.rec_name,
-                    end=format_date(amendment.new_end_date)))
+        new_ends = {a.contract.id: a.new_end_date for a in amendments}
+        Activity.schedule(codes.PROLONGATION_CALL,
+            [a.contract for a in amendments],
+            deadline=date + datetime.timedelta(days=2),
+            note=lambda contract: gettext(
+                'mrk_contracts.msg_contract_prolonged_note',
+                contract=contract.rec_name,
+                end=format_date(new_ends[contract.id])))
 
     @classmethod
     def _escalate_ends(cls, date):
@@ -618,16 +620,28 @@ class Contract(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                     & (amendment.kind == 'termination'))))
         if not contracts:
             return
+        Activity.schedule(codes.EXPIRING_CONTRACTS, contracts,
+            deadline=date,
+            note=lambda contract: gettext(
+                'mrk_contracts.msg_contract_end_escalation',
+                contract=contract.rec_name,
+                end=format_date(contract.end_date),
+                manager=contract.manager.rec_name
+                if contract.manager else '-'))
+        cls._set_to_end_date(contracts, 'end_escalated_for')
+
+    @classmethod
+    def _set_to_end_date(cls, contracts, name):
+        """Mark the contracts as handled for their current end date: one
+        write per end date (a few dozen in the notice window), not one save
+        per contract, which is what made the first run quadratic."""
+        by_end = defaultdict(list)
         for contract in contracts:
-            Activity.schedule(codes.EXPIRING_CONTRACTS, [contract],
-                    deadline=date,
-                note=gettext('mrk_contracts.msg_contract_end_escalation',
-                    contract=contract.rec_name,
-                    end=format_date(contract.end_date),
-                    manager=contract.manager.rec_name
-                    if contract.manager else '-'))
-            contract.end_escalated_for = contract.end_date
-        cls.save(contracts)
+            by_end[contract.end_date].append(contract)
+        args = []
+        for end_date, same_end in by_end.items():
+            args.extend((same_end, {name: end_date}))
+        cls.write(*args)
 
     @classmethod
     def _end(cls, date):

@@ -828,6 +828,14 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 })
 
     @classmethod
+    def print_document(cls, registries):
+        """Print the registries for signatures, attach the PDF and notify
+        the user: the queued task of «Печать реестра» for long registries
+        (mrk_rent.registry_report.RegistryPrint)."""
+        Report = Pool().get('mrk.rent.registry.document', type='report')
+        Report.print_in_background(registries)
+
+    @classmethod
     @ModelView.button
     @Workflow.transition('draft')
     def draft(cls, registries):

@@ -8,12 +8,15 @@ the user, and everything is computed here so the template stays plain.
 from types import SimpleNamespace
 
 from trytond.i18n import gettext
+from trytond.modules.mrk_base.report import TABLE_PART_ROWS, table_parts
 from trytond.modules.mrk_base.xlsx import XLSXReport, write_table
 from trytond.modules.mrk_contracts.amount import (
     format_amount, format_date, format_date_long, format_month,
     format_month_in)
+from trytond.model import ModelView
 from trytond.pool import Pool
 from trytond.report import Report
+from trytond.wizard import Button, StateReport, StateTransition, StateView, Wizard
 
 from .exceptions import RegistryError
 
@@ -179,6 +182,39 @@ class RegistryReport(Report):
     it."""
     __name__ = 'mrk.rent.registry.document'
 
+    # Rows per table of the printed registry (mrk_base.report.table_parts)
+    table_part_rows = TABLE_PART_ROWS
+    # Registries of more lines are printed in the background by «Печать
+    # реестра» (RegistryPrint): about 2 s of LibreOffice per 1 000 lines
+    # (bench/reports.py), so a request stays within seconds.
+    background_lines = 1000
+
+    @classmethod
+    def print_in_background(cls, registries):
+        """Print each registry as the user who asked (the queue runs the
+        task as that user), attach the PDF to the registry and notify the
+        user that it is ready."""
+        pool = Pool()
+        Attachment = pool.get('ir.attachment')
+        Registry = pool.get('mrk.rent.registry')
+        attachments = []
+        for registry in registries:
+            oext, content, _, _ = cls.execute([registry.id], {
+                    'model': Registry.__name__, 'id': registry.id,
+                    'ids': [registry.id]})
+            attachments.append(Attachment(
+                    resource=registry,
+                    name='%s.%s' % (registry_title(registry), oext),
+                    type='data',
+                    data=content))
+        Attachment.save(attachments)
+        for registry in registries:
+            Registry.notify_user([registry], 'tryton-print',
+                gettext('mrk_rent.msg_registry_printed',
+                    registry=registry.rec_name),
+                description=gettext(
+                    'mrk_rent.msg_registry_printed_description'))
+
     @classmethod
     def get_context(cls, records, header, data):
         context = super().get_context(records, header, data)
@@ -225,6 +261,7 @@ class RegistryReport(Report):
             else:
                 row.index = str(len(doc.rows) + 1)
                 doc.rows.append(row)
+        doc.parts = table_parts(doc.rows, cls.table_part_rows)
         doc.total = 'Итого к оплате: %s руб. (строк: %s)' % (
             format_amount(registry.total), len(doc.rows))
         doc.subtotals = 'В том числе по договорам: %s руб., по счетам: ' \
@@ -253,3 +290,46 @@ class RegistryReport(Report):
                 date=format_date_long(registry.approved_on)),
             ]
         return doc
+
+
+class RegistryPrintQueued(ModelView):
+    "Registry Printed in the Background"
+    __name__ = 'mrk.rent.registry.print.queued'
+
+
+class RegistryPrint(Wizard):
+    """Print the registry for signatures (9.2, 9.3): at once when it is
+    short, in the background when it has more than
+    RegistryReport.background_lines lines, so that printing thousands of
+    lines never holds a web request; the PDF is then attached to the
+    registry and the user gets a notification.
+
+    The background work is trytond's queue (``__queue__``): run by
+    ``trytond-worker`` where ``[queue] worker`` is on, and otherwise
+    right after the request's commit, as trytond does for every task."""
+    __name__ = 'mrk.rent.registry.print'
+    start = StateTransition()
+    print_ = StateReport('mrk.rent.registry.document')
+    queued = StateView('mrk.rent.registry.print.queued',
+        'mrk_rent.registry_print_queued_view_form', [
+            Button("OK", 'end', 'tryton-ok', default=True),
+            ])
+
+    def transition_start(self):
+        pool = Pool()
+        Line = pool.get('mrk.rent.registry.line')
+        Report = pool.get('mrk.rent.registry.document', type='report')
+        Registry = pool.get('mrk.rent.registry')
+        ids = [r.id for r in self.records]
+        # The wizard runs without access checks: refuse here what the
+        # report itself would refuse, before anything is queued
+        ids, _ = Report.check_report_access(ids, {
+                'model': Registry.__name__, 'ids': ids})
+        lines = Line.search_count([('registry', 'in', ids)])
+        if lines > Report.background_lines:
+            Registry.__queue__.print_document(Registry.browse(ids))
+            return 'queued'
+        return 'print_'
+
+    def do_print_(self, action):
+        return action, {'ids': [r.id for r in self.records]}

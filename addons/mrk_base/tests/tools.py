@@ -20,7 +20,8 @@ from trytond.transaction import Transaction
 from aiosmtpd.controller import Controller
 
 __all__ = ['DatabaseTestCase', 'load_module_tests', 'free_port', 'Inbox',
-    'start_smtp_server', 'pdf_text', 'pdf_pages', 'as_user', 'rolled_back']
+    'start_smtp_server', 'pdf_text', 'pdf_pages', 'pdf_page_texts',
+    'as_user', 'rolled_back']
 
 
 
@@ -114,6 +115,16 @@ def pdf_pages(content):
         input=content, capture_output=True, check=True, timeout=60)
     return int(re.search(
             r'^Pages:\s+(\d+)', result.stdout.decode(), re.M).group(1))
+
+
+def pdf_page_texts(content):
+    "The text of each page of a PDF, whitespace collapsed"
+    result = subprocess.run(['pdftotext', '-enc', 'UTF-8', '-', '-'],
+        input=content, capture_output=True, check=True, timeout=60)
+    pages = result.stdout.decode('utf-8').split('\f')
+    if pages and not pages[-1].strip():
+        pages.pop()
+    return [' '.join(p.split()) for p in pages]
 
 
 @contextmanager

@@ -10,9 +10,10 @@ import openpyxl
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessButtonError, AccessError
 from trytond.modules.mrk_base import codes
-from trytond.modules.mrk_base.tests.tools import as_user
+from trytond.modules.mrk_base.tests.tools import as_user, pdf_page_texts
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
+from trytond.transaction import Transaction
 
 from . import tools
 from .tools import (
@@ -487,6 +488,70 @@ class RegistryTestCase(tools.RentTestCase):
         self.assertEqual(registry.total_excluded, Decimal('2000.00'))
 
     @with_transaction()
+    def test_print_wizard_long_registry_in_background(self):
+        """«Печать реестра» prints a short registry at once; a long one is
+        queued, and when the task has run the PDF is attached to the
+        registry and the user who asked is notified (9.2)"""
+        pool = Pool()
+        Registry = pool.get('mrk.rent.registry')
+        Attachment = pool.get('ir.attachment')
+        Queue = pool.get('ir.queue')
+        RegistryReport = pool.get(
+            'mrk.rent.registry.document', type='report')
+        PrintWizard = pool.get('mrk.rent.registry.print', type='wizard')
+        s = setup_registry()
+        registry = Registry.generate(FEBRUARY)
+        senior = s.people['senior']
+        context = {'active_model': 'mrk.rent.registry',
+            'active_id': registry.id, 'active_ids': [registry.id]}
+
+        def run_wizard():
+            with as_user(senior), Transaction().set_context(context):
+                session_id, _, _ = PrintWizard.create()
+                return PrintWizard.execute(session_id, {}, 'start')
+
+        # Short: the report itself, nothing queued
+        result = run_wizard()
+        action, = result['actions']
+        self.assertEqual(action[0]['report_name'],
+            'mrk.rent.registry.document')
+        self.assertEqual(action[1]['ids'], [registry.id])
+        self.assertFalse(Queue.search([]))
+
+        # Long: a task, no report held in the request
+        self.addCleanup(setattr, RegistryReport, 'background_lines',
+            RegistryReport.background_lines)
+        RegistryReport.background_lines = 2
+        result = run_wizard()
+        self.assertNotIn('actions', result)
+        self.assertEqual(result['view']['state'], 'queued')
+        task, = Queue.search([])
+        self.assertEqual(task.data['user'], senior.id)
+        self.assertFalse(Attachment.search(
+                [('resource', '=', str(registry))]))
+        task.run()
+        attachment, = Attachment.search([('resource', '=', str(registry))])
+        self.assertEqual(attachment.name,
+            'Реестр безналичных платежей № %s за февраль 2026.pdf'
+            % registry.number)
+        self.assertTrue(attachment.data.startswith(b'%PDF'))
+        self.assertIn('Итого к оплате: 12 434,52 руб. (строк: 4)',
+            pdf_text(attachment.data))
+        # Stored with the task's commit
+        notification, = [n for n in Transaction().user_notifications
+            if n.user.id == senior.id]
+        self.assertIn(registry.rec_name, notification.label)
+        self.assertEqual(notification.model, 'mrk.rent.registry')
+
+        # Who may not print the registry cannot queue it either
+        with as_user(s.people['technician']), \
+                Transaction().set_context(context):
+            with self.assertRaises(UserError):
+                session_id, _, _ = PrintWizard.create()
+                PrintWizard.execute(session_id, {}, 'start')
+        self.assertEqual(len(Queue.search([])), 1)
+
+    @with_transaction()
     def test_access(self):
         "Who reads and writes registries and their lines"
         pool = Pool()
@@ -635,3 +700,22 @@ class RegistryTestCase(tools.RentTestCase):
         self.assertIn('Итого к оплате: 10 434,52 руб.', text)
         self.assertIn('Исключено из оплаты: 2 000,00 руб.', text)
         self.assertIn('ООО «Бета»', text)
+
+        # A long registry is printed as tables of table_part_rows lines,
+        # each from a new page under the repeated header (bench/reports.py
+        # shows why); every line is printed once.
+        self.addCleanup(setattr, RegistryReport, 'table_part_rows',
+            RegistryReport.table_part_rows)
+        RegistryReport.table_part_rows = 2
+        oext, content, _, name = RegistryReport.execute([registry.id], {})
+        pages = pdf_page_texts(content)
+        self.assertEqual(len(pages), 2, pages)
+        for page in pages:
+            self.assertIn('Получатель, ИНН', page)
+        recipients = [row[1] for row in body]
+        third = sorted(recipients)[2]
+        self.assertIn(third, pages[1])
+        self.assertNotIn(third, pages[0])
+        for recipient in recipients:
+            self.assertEqual(' '.join(pages).count(recipient), 1, recipient)
+        self.assertIn('Итого к оплате: 10 434,52 руб.', pages[1])
