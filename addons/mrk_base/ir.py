@@ -1,6 +1,7 @@
 import datetime
 
 import trytond.config as config
+from trytond.model import ModelSQL, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
@@ -82,3 +83,37 @@ class Session(metaclass=PoolMeta):
                 cls.delete(idle)
                 find = False
         return find
+
+
+class ActionWindow(metaclass=PoolMeta):
+    __name__ = 'ir.action.act_window'
+
+    def get_domains(self, name):
+        # A tab limited to groups is shown only to their members (as a menu
+        # limited to groups is): a list opens on its first tab, and a tab
+        # that is always empty for a role («Мой портфель» for whoever has
+        # no portfolio) must not be the one it opens on (issue 12, item 5).
+        User = Pool().get('res.user')
+        groups = set(User.get_groups())
+        return [(domain.name, domain.domain or '[]', domain.count)
+            for domain in self.act_window_domains
+            if not domain.groups
+            or groups & {g.id for g in domain.groups}]
+
+
+class ActionWindowDomain(metaclass=PoolMeta):
+    __name__ = 'ir.action.act_window.domain'
+    groups = fields.Many2Many(
+        'ir.action.act_window.domain-res.group', 'act_window_domain',
+        'group', "Groups",
+        help="When set, only the members of these groups see the tab.")
+
+
+class ActionWindowDomainGroup(ModelSQL):
+    "Group that sees a tab of a list"
+    __name__ = 'ir.action.act_window.domain-res.group'
+    act_window_domain = fields.Many2One(
+        'ir.action.act_window.domain', "Tab", ondelete='CASCADE',
+        required=True)
+    group = fields.Many2One(
+        'res.group', "Group", ondelete='CASCADE', required=True)
