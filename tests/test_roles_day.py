@@ -2,11 +2,13 @@
 login, its lists open on the tab that holds its work, the head decides
 from one approval board, and the smaller defects found when the demo was
 tried as a new user would."""
+import xml.etree.ElementTree as ET
 from contextlib import contextmanager
 
 from trytond.modules.mrk_base.tests.tools import DatabaseTestCase
 from trytond.modules.mrk_field_jobs.tests.tools import (
-    make_user, setup_service)
+    make_job, make_party, make_point, make_user, setup_service)
+from trytond.modules.mrk_rent.tests.tools import make_contract
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
@@ -16,7 +18,8 @@ MODULES = ['mrk_rent', 'mrk_field_jobs']
 # The screens each role opens at login, in the order they open (the last
 # one is shown): issue 12, item 4.
 LANDING = {
-    'head': ['mrk_base.act_activity_board'],
+    'head': ['mrk_base.act_activity_board',
+        'mrk_contracts.act_approval_board'],
     'senior': ['mrk_base.act_activity_mine',
         'mrk_contracts.act_contract_expiring'],
     'manager': ['mrk_base.act_activity_mine'],
@@ -136,3 +139,111 @@ class RolesDayTestCase(DatabaseTestCase):
             'Waiting for Monitoring')
         self.assertEqual(self.tabs(people['accountant'],
                 'mrk_rent.act_cash_run_accounting')[0], 'To Close')
+
+    # -- item 6: the head decides from one board --------------------------
+
+    # The board's columns: what each one lists, the fields a row shows
+    # (what, for whom, since when, amount) and its buttons
+    BOARD = {
+        'mrk_contracts.act_approval_contract': ('mrk.contract',
+            {'number', 'party', 'date', 'rent_amount'},
+            {'approve', 'reject'}),
+        'mrk_contracts.act_approval_change_request': (
+            'mrk.contract.change_request',
+            {'contract', 'description', 'received_on'},
+            {'approve', 'reject'}),
+        'mrk_field_jobs.act_approval_field_job_sign': ('mrk.field_job',
+            {'kind', 'party', 'point', 'manager', 'date'}, {'sign'}),
+        'mrk_field_jobs.act_approval_field_job_problem': ('mrk.field_job',
+            {'number', 'party', 'problem', 'planned_date'}, set()),
+        'mrk_rent.act_approval_cash_run': ('mrk.rent.cash_run',
+            {'route', 'courier', 'requested_on', 'total_due'},
+            {'approve', 'draft'}),
+        'mrk_rent.act_approval_registry': ('mrk.rent.registry',
+            {'number', 'month_name', 'accounting_checked_on', 'total'},
+            {'approve', 'draft'}),
+        }
+
+    def column(self, user, xml_id):
+        """The model, list arch and records of a board column, searched as
+        the web client does (the column's search_value)"""
+        pool = Pool()
+        ActWindow = pool.get('ir.action.act_window')
+        from trytond.pyson import PYSONDecoder
+        with as_user(user):
+            action = ActWindow.get(xml_id)
+            Model = pool.get(action['res_model'])
+            view_id = action['views'][0][0]
+            arch = Model.fields_view_get(view_id=view_id)['arch']
+            domain = PYSONDecoder({'_user': user.id}).decode(
+                action['pyson_search_value'])
+            return Model, ET.fromstring(arch), Model.search(domain)
+
+    @with_transaction()
+    def test_approval_board(self):
+        """One board lists every kind of decision awaiting the head, each
+        row with what, for whom, since, amount and its buttons; she lands
+        on it"""
+        pool = Pool()
+        View = pool.get('ir.ui.view')
+        ModelData = pool.get('ir.model.data')
+        Contract = pool.get('mrk.contract')
+        Request = pool.get('mrk.contract.change_request')
+        company, people = setup_service()
+        head = people['head']
+        self.assertIn(action_id('mrk_contracts.act_approval_board'),
+            login_actions(head))
+        board = View(ModelData.get_id(
+                'mrk_contracts', 'approval_board_view'))
+        with as_user(head):
+            arch = ET.fromstring(board.view_get()['arch'])
+        self.assertEqual(
+            [a.get('name') for a in arch.iter('action')], list(self.BOARD))
+        for xml_id, (model, names, buttons) in self.BOARD.items():
+            Model, arch, _ = self.column(head, xml_id)
+            self.assertEqual(Model.__name__, model)
+            self.assertLessEqual(names,
+                {f.get('name') for f in arch.iter('field')}, xml_id)
+            self.assertEqual(buttons,
+                {b.get('name') for b in arch.iter('button')}, xml_id)
+
+        # What awaits her shows in its column, and nothing else
+        party = make_party(manager=people['manager'])
+        draft = make_contract(party, state='draft', kind='non_standard',
+            requisites_checked=True, terms_checked=True)
+        active = make_contract(party, end=draft.end_date)
+        with as_user(people['manager']):
+            Contract.submit([draft])
+            request, = Request.create([{
+                        'contract': active.id,
+                        'description': 'Снизить аренду с сентября',
+                        }])
+            Request.submit([request])
+        job = make_job(make_point(party))
+        for xml_id, record in [
+                ('mrk_contracts.act_approval_contract', draft),
+                ('mrk_contracts.act_approval_change_request', request),
+                ('mrk_field_jobs.act_approval_field_job_sign', job),
+                ]:
+            _, _, records = self.column(head, xml_id)
+            self.assertEqual(records, [record], xml_id)
+        _, _, records = self.column(
+            head, 'mrk_field_jobs.act_approval_field_job_problem')
+        self.assertEqual(records, [])
+
+    @with_transaction()
+    def test_task_title_names_its_record(self):
+        """A task's title starts with its record: counterparty and job
+        number, run and amount — not only the function's name"""
+        pool = Pool()
+        Activity = pool.get('mrk.activity')
+        company, people = setup_service()
+        party = make_party(name='ООО «Вокзал-Сервис»',
+            manager=people['manager'])
+        job = make_job(make_point(party, name='Касса у перрона'))
+        activity, = Activity.schedule('2.4', [job])
+        self.assertTrue(activity.name.startswith(job.activity_title),
+            activity.name)
+        self.assertIn('ООО «Вокзал-Сервис»', activity.name)
+        self.assertIn('Касса у перрона', activity.name)
+        self.assertIn(Activity(activity.id).function.name, activity.name)

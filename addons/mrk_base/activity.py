@@ -318,7 +318,11 @@ class Activity(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
             assignee = owner or function.resolve_owner(activity_party)
             subject = name or function.name
             if origin is not None and not name:
-                subject = '%s: %s' % (function.name, origin.rec_name)
+                # The record first: a board's narrow column shows what the
+                # task is about, not the same function name many times over
+                # (issue 12, item 6).
+                subject = '%s — %s' % (
+                    cls._origin_title(origin), function.name)
             activities.append(cls(
                     name=subject,
                     function=function,
@@ -331,6 +335,13 @@ class Activity(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                     ))
         cls.save(activities)
         return activities
+
+    @staticmethod
+    def _origin_title(origin):
+        """The record a task is about, as its title names it: the record's
+        activity_title when it gives one (counterparty, number, amount),
+        else its name"""
+        return getattr(origin, 'activity_title', None) or origin.rec_name
 
     @classmethod
     def open_for(cls, origins, codes=None):

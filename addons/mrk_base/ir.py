@@ -3,6 +3,7 @@ import datetime
 import trytond.config as config
 from trytond.model import ModelSQL, fields
 from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 
 
@@ -117,3 +118,21 @@ class ActionWindowDomainGroup(ModelSQL):
         required=True)
     group = fields.Many2One(
         'res.group', "Group", ondelete='CASCADE', required=True)
+
+
+class View(metaclass=PoolMeta):
+    __name__ = 'ir.ui.view'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # The head's approval board gathers one column per module
+        # (contracts, field jobs, rent): each module extends the board with
+        # its columns as it extends any view. Tryton applies an extension
+        # to a board (view_get looks them up with model None), but requires
+        # a model of every view except a board, and an extension has no
+        # type: an extension may now go without a model.
+        cls.model.states = cls.model.states.copy()
+        cls.model.states['required'] = (
+            (Eval('type') != 'board') & ~Bool(Eval('inherit')))
+        cls.model.depends = set(cls.model.depends) | {'inherit'}
