@@ -247,3 +247,64 @@ class RolesDayTestCase(DatabaseTestCase):
         self.assertIn('ООО «Вокзал-Сервис»', activity.name)
         self.assertIn('Касса у перрона', activity.name)
         self.assertIn(Activity(activity.id).function.name, activity.name)
+
+    # -- item 11: smaller defects ------------------------------------------
+
+    @with_transaction()
+    def test_task_origin_offers_business_records(self):
+        """«Основание» of a task offers the counterparties and the service's
+        records, not the system's models"""
+        Activity = Pool().get('mrk.activity')
+        models = {m for m, _ in Activity.get_origin() if m}
+        self.assertLessEqual({'party.party', 'mrk.contract',
+                'mrk.contract.change_request', 'mrk.field_job', 'mrk.point',
+                'mrk.terminal', 'mrk.rent.cash_run', 'mrk.rent.registry'},
+            models)
+        self.assertFalse(models & {'ir.model', 'res.user', 'ir.cron',
+                'mrk.function', 'mrk.configuration', 'mrk.absence',
+                'mrk.activity.workload.user'}, models)
+        self.assertLess(len(models), 40, sorted(models))
+
+    @with_transaction()
+    def test_flagged_tab_includes_monitoring_notes(self):
+        """Monitoring's «С отметками» tab of the registry lines shows a line
+        that carries only a monitoring comment"""
+        pool = Pool()
+        Registry = pool.get('mrk.rent.registry')
+        Line = pool.get('mrk.rent.registry.line')
+        from trytond.modules.mrk_rent.tests.test_registry import (
+            FEBRUARY, setup_registry)
+        s = setup_registry()
+        registry = Registry.generate(FEBRUARY)
+        plain = [l for l in registry.lines if not l.flagged][0]
+        with as_user(s.people['monitoring']):
+            Line.write([Line(plain.id)], {
+                    'monitoring_note': 'Терминал работал весь месяц'})
+            tabs = dict((name, domain) for name, domain, _ in
+                pool.get('ir.action.act_window').get(
+                    'mrk_rent.act_registry_line_form')['domains'])
+            from trytond.pyson import PYSONDecoder
+            domain = PYSONDecoder({}).decode(tabs['Flagged'])
+            self.assertIn(Line(plain.id), Line.search(
+                    [('registry', '=', registry.id), domain]))
+
+    @with_transaction()
+    def test_absence_user_opens_as_card(self):
+        """The user and the deputy of an absence open as a colleague's card,
+        not as the user administration form"""
+        pool = Pool()
+        Absence = pool.get('mrk.absence')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        company, people = setup_service()
+        card = ModelData.get_id('mrk_base', 'user_view_form_card')
+        with as_user(people['manager']):
+            arch = ET.fromstring(Absence.fields_view_get(
+                    view_type='form')['arch'])
+            for name in ['user', 'deputy']:
+                field, = [f for f in arch.iter('field')
+                    if f.get('name') == name]
+                self.assertEqual(field.get('view_ids'), str(card), name)
+            fields = {f.get('name') for f in ET.fromstring(
+                    User.fields_view_get(view_id=card)['arch']).iter('field')}
+            self.assertEqual(fields, {'name', 'email'})
