@@ -308,3 +308,22 @@ class RolesDayTestCase(DatabaseTestCase):
             fields = {f.get('name') for f in ET.fromstring(
                     User.fields_view_get(view_id=card)['arch']).iter('field')}
             self.assertEqual(fields, {'name', 'email'})
+
+    @with_transaction()
+    def test_company_time_zones_in_russian(self):
+        """The company's time zones are Russia's, each with its Russian name
+        in the catalogue"""
+        import polib
+        from pathlib import Path
+        Company = Pool().get('company.company')
+        selection = dict(Company.fields_get(['timezone'])[
+                'timezone']['selection'])
+        self.assertEqual(selection['Europe/Moscow'], 'Moscow (MSK)')
+        self.assertNotIn('Asia/Srednekolymsk', selection)
+        po = polib.pofile(str(Path(__file__).resolve().parents[1]
+                / 'addons' / 'mrk_base' / 'locale' / 'ru.po'))
+        russian = {e.msgid: e.msgstr for e in po
+            if e.msgctxt == 'selection:company.company,timezone:'}
+        for label in filter(None, selection.values()):
+            self.assertIn(label, russian)
+        self.assertEqual(russian['Moscow (MSK)'], 'Москва (МСК)')
