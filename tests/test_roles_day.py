@@ -327,3 +327,47 @@ class RolesDayTestCase(DatabaseTestCase):
         for label in filter(None, selection.values()):
             self.assertIn(label, russian)
         self.assertEqual(russian['Moscow (MSK)'], 'Москва (МСК)')
+
+    # -- item 10: phones ---------------------------------------------------
+
+    @with_transaction()
+    def test_phone_roles_menus_hold_their_items(self):
+        """The technician's and the courier's menus hold their lists, their
+        tasks and absences: no matrix, terminals, models or placements"""
+        pool = Pool()
+        Menu = pool.get('ir.ui.menu')
+        ModelData = pool.get('ir.model.data')
+        company, people = setup_service()
+        hidden = {ModelData.get_id(*x.split('.')) for x in [
+                'mrk_base.menu_function_form',
+                'mrk_terminals.menu_terminals',
+                'mrk_terminals.menu_terminal_model_form',
+                'mrk_terminals.menu_placement_form',
+                'mrk_terminals.menu_point_form']}
+        mine = {'technician': 'mrk_field_jobs.menu_field_job_mine',
+            'courier': 'mrk_rent.menu_cash_line_mine'}
+        for role, menu in mine.items():
+            with as_user(people[role]):
+                menus = {m.id for m in Menu.search([])}
+            self.assertFalse(menus & hidden, role)
+            self.assertIn(ModelData.get_id(*menu.split('.')), menus, role)
+        # The office roles keep them
+        with as_user(people['manager']):
+            menus = {m.id for m in Menu.search([])}
+        self.assertLessEqual(hidden, menus)
+
+    def test_phone_job_card_done_before_texts(self):
+        """On the technician's card «Выполнено» comes before the text boxes
+        he may write, the boxes are low, the phone dials"""
+        from pathlib import Path
+        root = Path(__file__).resolve().parents[1]
+        arch = ET.parse(str(root / 'addons' / 'mrk_field_jobs' / 'view'
+                / 'field_job_list_form_phone.xml')).getroot()
+        order = [e.get('name') for e in arch.iter() if e.get('name')]
+        for name in ['report', 'problem', 'problem_decision']:
+            self.assertLess(order.index('do'), order.index(name), name)
+        for field in arch.iter('field'):
+            self.assertLessEqual(int(field.get('height') or 0), 40,
+                field.get('name'))
+        custom = (root / 'web' / 'custom.js').read_text(encoding='utf-8')
+        self.assertIn("'tel:'", custom)
