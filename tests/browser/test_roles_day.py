@@ -27,6 +27,20 @@ def wait_tabs(page, titles):
             ).to_have_count(1)
 
 
+def assert_inside(container, viewport):
+    """Every visible column header and button of container ends inside the
+    window (no horizontal overflow)"""
+    outside = []
+    for element in container.locator(
+            '.board-action thead th:visible, .board-action tbody '
+            'button:visible').all():
+        box = element.bounding_box()
+        if box and box['width'] and (
+                box['x'] + box['width'] > viewport['width'] + 1):
+            outside.append((element.inner_text().strip(), box))
+    assert not outside, outside
+
+
 def test_head_lands_on_her_boards(new_page, sao):
     """The head opens on «Доска руководителя» and «Доска согласований»: the
     approval board has its six columns, the task board's owner and deadline
@@ -41,11 +55,14 @@ def test_head_lands_on_her_boards(new_page, sao):
         'Нестандартные договоры', 'Предложения об изменении условий',
         'Заявки на подпись', 'Проблемы на объекте', 'Разрешения на оплату',
         'Реестры безналичных платежей'], titles.all_inner_texts()
+    expect(board.locator('.board-action tbody tr').first).to_be_visible()
+    assert_inside(board, LAPTOP)
     sao.screenshot(page, 'head-approval-board')
 
     page.locator('#tablist > li > a', has_text='Доска руководителя').click()
     board = current_tab(page)
     expect(board.locator('.board-action')).to_have_count(3)
+    assert_inside(board, LAPTOP)
     for label in ['Исполнитель', 'Срок']:
         headers = board.locator('.board-action thead th', has_text=label)
         expect(headers.first).to_be_visible()
