@@ -306,11 +306,23 @@ class Sao:
 
     def open_menu(self, page, *path):
         "Click through the menu; each step is a (Russian, English) pair"
+        from playwright.sync_api import TimeoutError
+        shown = False
         if page.locator('#menu.hidden').count():
             # On a phone the menu hides behind the open tabs.
             page.locator('[data-toggle="menu"]:visible').first.click()
+            shown = True
         for labels in path:
             self.menu_entry(page, labels).click()
+        if shown:
+            # A new tab hides the menu again; a tab already open (the
+            # role's landing screen) is only selected: hide the menu.
+            try:
+                page.wait_for_function("""() => !document.querySelector(
+                    '#tabs').classList.contains('hidden-xs')""",
+                    timeout=3_000)
+            except TimeoutError:
+                page.locator('[data-toggle="menu"]:visible').first.click()
 
     def screenshot(self, page, name):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
