@@ -103,4 +103,62 @@
         // The row selects the record
         return true;
     };
+    // Phone numbers dial on Android and iOS: a "tel:" link with the number's
+    // digits and a handset icon, not Tryton's "callto:" (a Skype scheme
+    // phones do not open) with a globe (issue 12, item 10).
+    var PHONE_ICON = 'data:image/svg+xml;utf8,' + encodeURIComponent(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" ' +
+        'width="24" height="24"><path fill="#555" d="M6.6 10.8a15.1 15.1 ' +
+        '0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 1 .4 ' +
+        '1 1V20c0 .6-.4 1-1 1C10.6 21 3 13.4 3 4c0-.6.4-1 1-1h3.5c.6 0 1 ' +
+        '.4 1 1 0 1.3.2 2.5.6 3.6.1.3 0 .7-.2 1z"/></svg>');
+    function tel(value) {
+        return value ? 'tel:' + String(value).replace(/[^+\d]/g, '') : '';
+    }
+    Sao.View.Form.CallTo.prototype.set_url = function(value) {
+        Sao.View.Form.URL.prototype.set_url.call(this, tel(value));
+        this.button.removeAttr('target');
+    };
+    Sao.View.Form.CallTo.prototype.set_icon = function() {
+        this.icon.attr('src', PHONE_ICON);
+    };
+    // The lists' phone columns: their link is made as the row is drawn.
+    document.addEventListener('click', function(event) {
+        var link = event.target.closest && event.target.closest(
+            'a[href^="callto:"]');
+        if (link) {
+            link.setAttribute('href',
+                tel(link.getAttribute('href').slice('callto:'.length)));
+            link.removeAttribute('target');
+        }
+    }, true);
+
+    // Sizes of files in Russian («12.3 КБ», not «12.3kB»).
+    var humanize = Sao.common.humanize;
+    var UNITS = {'': '', 'k': 'К', 'M': 'М', 'G': 'Г', 'T': 'Т'};
+    Sao.common.humanize = function(size, suffix) {
+        var text = humanize.apply(this, arguments);
+        if (suffix == 'B' && Sao.i18n.getlang().slice(0, 2) == 'ru') {
+            var match = /^(.*?)([kMGT]?)B$/.exec(text);
+            if (match && match[2] in UNITS) {
+                return match[1] + '\u00a0' + UNITS[match[2]] + 'Б';
+            }
+        }
+        return text;
+    };
+
+    // The calendar's arrows are announced as «next» / «prev»: name them.
+    var fullCalendar = jQuery.fn.fullCalendar;
+    jQuery.fn.fullCalendar = function() {
+        var result = fullCalendar.apply(this, arguments);
+        this.find('.fc-prev-button').attr({
+            'aria-label': Sao.i18n.gettext("Previous"),
+            'title': Sao.i18n.gettext("Previous"),
+        });
+        this.find('.fc-next-button').attr({
+            'aria-label': Sao.i18n.gettext("Next"),
+            'title': Sao.i18n.gettext("Next"),
+        });
+        return result;
+    };
 }());

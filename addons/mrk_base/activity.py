@@ -29,6 +29,12 @@ def week_end(date):
     return date + datetime.timedelta(days=6 - date.weekday())
 
 
+# The service's models that are settings or journals of the system, not
+# records a task is about
+ORIGIN_EXCLUDED = {'mrk.configuration', 'mrk.function', 'mrk.absence',
+    'mrk.rent.import.column'}
+
+
 class Activity(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     """Activity: a to-do with a function, an owner and a deadline.
 
@@ -157,10 +163,30 @@ class Activity(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         return Pool().get('ir.date').today()
 
     @classmethod
+    def _get_origin(cls):
+        """The models a task may be about: the counterparties and the
+        service's records that mean something to its users (issue 12, item
+        11), not the 170 models of the system"""
+        pool = Pool()
+        names = ['party.party']
+        for name, Model in pool.iterobject():
+            if (name.startswith('mrk.')
+                    and issubclass(Model, ModelSQL)
+                    and issubclass(Model, ModelView)
+                    and not Model._is_table_query()
+                    and name not in ORIGIN_EXCLUDED
+                    and not name.endswith('.history')):
+                names.append(name)
+        return names
+
+    @classmethod
     def get_origin(cls):
         pool = Pool()
         IrModel = pool.get('ir.model')
-        return [(None, '')] + IrModel.get_name_items((ModelSQL, ModelView))
+        models = set(cls._get_origin())
+        return [(None, '')] + [(m, n)
+            for m, n in IrModel.get_name_items((ModelSQL, ModelView))
+            if m in models]
 
     @fields.depends('origin', 'party')
     def on_change_origin(self):
@@ -326,7 +352,11 @@ class Activity(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
             assignee = owner or function.resolve_owner(activity_party)
             subject = name or function.name
             if origin is not None and not name:
-                subject = '%s: %s' % (function.name, origin.rec_name)
+                # The record first: a board's narrow column shows what the
+                # task is about, not the same function name many times over
+                # (issue 12, item 6).
+                subject = '%s — %s' % (
+                    cls._origin_title(origin), function.name)
             activities.append(cls(
                     name=subject,
                     function=function,
@@ -339,6 +369,13 @@ class Activity(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                     ))
         cls.save(activities)
         return activities
+
+    @staticmethod
+    def _origin_title(origin):
+        """The record a task is about, as its title names it: the record's
+        activity_title when it gives one (counterparty, number, amount),
+        else its name"""
+        return getattr(origin, 'activity_title', None) or origin.rec_name
 
     @classmethod
     def open_for(cls, origins, codes=None):

@@ -87,6 +87,7 @@ def logins():
 def setup(context):
     company = _company()
     context['company'] = company
+    _finish_config_wizard()
     # "Today" is the company's (its time zone), as for its users.
     with Transaction().set_context(company=company.id):
         _setup(context, company)
@@ -147,6 +148,15 @@ def _setup(context, company):
                 'date_to': start + 19 * day,
                 'reason': "Ежегодный отпуск",
                 }])
+
+
+def _finish_config_wizard():
+    """The demo has made the company and the users the module configuration
+    wizard asks for: its steps are done, so that the administrator is not
+    sent through it at every login."""
+    ConfigItem = Pool().get('ir.module.config_wizard.item')
+    ConfigItem.write(ConfigItem.search([('state', '=', 'open')]),
+        {'state': 'done'})
 
 
 def _company():

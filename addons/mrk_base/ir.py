@@ -1,7 +1,9 @@
 import datetime
 
 import trytond.config as config
+from trytond.model import ModelSQL, fields
 from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 
 
@@ -82,3 +84,55 @@ class Session(metaclass=PoolMeta):
                 cls.delete(idle)
                 find = False
         return find
+
+
+class ActionWindow(metaclass=PoolMeta):
+    __name__ = 'ir.action.act_window'
+
+    def get_domains(self, name):
+        # A tab limited to groups is shown only to their members (as a menu
+        # limited to groups is): a list opens on its first tab, and a tab
+        # that is always empty for a role («Мой портфель» for whoever has
+        # no portfolio) must not be the one it opens on (issue 12, item 5).
+        User = Pool().get('res.user')
+        groups = set(User.get_groups())
+        return [(domain.name, domain.domain or '[]', domain.count)
+            for domain in self.act_window_domains
+            if not domain.groups
+            or groups & {g.id for g in domain.groups}]
+
+
+class ActionWindowDomain(metaclass=PoolMeta):
+    __name__ = 'ir.action.act_window.domain'
+    groups = fields.Many2Many(
+        'ir.action.act_window.domain-res.group', 'act_window_domain',
+        'group', "Groups",
+        help="When set, only the members of these groups see the tab.")
+
+
+class ActionWindowDomainGroup(ModelSQL):
+    "Group that sees a tab of a list"
+    __name__ = 'ir.action.act_window.domain-res.group'
+    act_window_domain = fields.Many2One(
+        'ir.action.act_window.domain', "Tab", ondelete='CASCADE',
+        required=True)
+    group = fields.Many2One(
+        'res.group', "Group", ondelete='CASCADE', required=True)
+
+
+class View(metaclass=PoolMeta):
+    __name__ = 'ir.ui.view'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # The head's approval board gathers one column per module
+        # (contracts, field jobs, rent): each module extends the board with
+        # its columns as it extends any view. Tryton applies an extension
+        # to a board (view_get looks them up with model None), but requires
+        # a model of every view except a board, and an extension has no
+        # type: an extension may now go without a model.
+        cls.model.states = cls.model.states.copy()
+        cls.model.states['required'] = (
+            (Eval('type') != 'board') & ~Bool(Eval('inherit')))
+        cls.model.depends = set(cls.model.depends) | {'inherit'}

@@ -526,6 +526,16 @@ class FieldJob(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
             return '%s %s: %s' % (number, kind, self.point.name)
         return '%s %s' % (number, kind)
 
+    @property
+    def activity_title(self):
+        """The job, its counterparty and point, as the titles of its tasks
+        name it"""
+        number = self.number or '#%s' % self.id
+        kind = self.kind_string if self.kind else ''
+        names = [n for n in [self.party and self.party.rec_name,
+                self.point and self.point.name] if n]
+        return '%s %s: %s' % (number, kind, ', '.join(names))
+
     @classmethod
     def search_rec_name(cls, name, clause):
         return rec_name_domain(clause, [

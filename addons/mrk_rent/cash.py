@@ -395,6 +395,11 @@ class CashRun(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     def get_rec_name(self, name):
         return '%s %s' % (self.route.rec_name, period_text(self.month))
 
+    @property
+    def activity_title(self):
+        "The run and its rent due, as the titles of its tasks name it"
+        return '%s, %s' % (self.rec_name, format_amount(self.total_due or 0))
+
     @classmethod
     def search_rec_name(cls, name, clause):
         return [('route.rec_name',) + tuple(clause[1:])]

@@ -292,6 +292,11 @@ class Registry(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
             number=self.number or '#%s' % self.id,
             month=self.month.strftime('%m.%Y') if self.month else '')
 
+    @property
+    def activity_title(self):
+        "The registry and its total, as the titles of its tasks name it"
+        return '%s, %s' % (self.rec_name, format_amount(self.total or 0))
+
     @classmethod
     def search_rec_name(cls, name, clause):
         return [('number',) + tuple(clause[1:])]

@@ -291,7 +291,12 @@ class Sao:
                     raise
         password_entry.fill(password(login))
         page.locator('.ask-dialog .modal-footer .btn-primary').click()
-        page.locator('#menu tbody tr').first.wait_for(state='visible')
+        # The menu is loaded; on a phone sao hides it once the role's
+        # landing screen has opened in a tab.
+        page.locator('#menu tbody tr').first.wait_for(state='attached')
+        page.wait_for_function('''() => document.querySelector(
+            '#menu tbody tr').offsetParent !== null
+            || document.querySelectorAll('#tablist > li').length > 0''')
 
     def menu_entry(self, page, labels):
         "The menu entry titled one of labels (Russian, English)"
@@ -301,8 +306,23 @@ class Sao:
 
     def open_menu(self, page, *path):
         "Click through the menu; each step is a (Russian, English) pair"
+        from playwright.sync_api import TimeoutError
+        shown = False
+        if page.locator('#menu.hidden').count():
+            # On a phone the menu hides behind the open tabs.
+            page.locator('[data-toggle="menu"]:visible').first.click()
+            shown = True
         for labels in path:
             self.menu_entry(page, labels).click()
+        if shown:
+            # A new tab hides the menu again; a tab already open (the
+            # role's landing screen) is only selected: hide the menu.
+            try:
+                page.wait_for_function("""() => !document.querySelector(
+                    '#tabs').classList.contains('hidden-xs')""",
+                    timeout=3_000)
+            except TimeoutError:
+                page.locator('[data-toggle="menu"]:visible').first.click()
 
     def screenshot(self, page, name):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
