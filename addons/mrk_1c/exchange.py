@@ -39,8 +39,13 @@ class ExchangeMixin:
         fields.Text("1C Exchange Error"), 'get_onec_exchange')
 
     @classmethod
-    def default_onec_external_id(cls):
-        return new_external_id()
+    def preprocess_values(cls, mode, values):
+        # Not a field default: trytond computes the defaults once for all
+        # the records of a create
+        values = super().preprocess_values(mode, values)
+        if mode == 'create' and not values.get('onec_external_id'):
+            values['onec_external_id'] = new_external_id()
+        return values
 
     @classmethod
     def __register__(cls, module):
@@ -60,14 +65,7 @@ class ExchangeMixin:
         # A copy is another object of 1C
         default.setdefault('onec_external_id', None)
         default.setdefault('onec_ref', None)
-        copies = super().copy(records, default=default)
-        missing = [c for c in copies if not c.onec_external_id]
-        for copy in missing:
-            copy.onec_external_id = new_external_id()
-        if missing:
-            with without_check_access():
-                cls.save(missing)
-        return copies
+        return super().copy(records, default=default)
 
     @classmethod
     def get_onec_exchange(cls, records, names):

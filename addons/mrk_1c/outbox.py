@@ -296,7 +296,7 @@ class Message(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def send_queue_cron(cls):
-        "ir.cron: send the queue, committing after each kind"
+        "ir.cron: send the queue (the cron commits the outcome)"
         return cls.send_queue()
 
     @classmethod
@@ -381,7 +381,6 @@ class Message(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         users = set(User.search([
                     ('groups', '=', ModelData.get_id(
                             'mrk_base', 'group_mrk_admin')),
-                    ('login', '!=', 'admin'),
                     ]))
         head = Configuration(1).get_head()
         if head:

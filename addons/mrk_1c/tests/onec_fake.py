@@ -109,6 +109,11 @@ class Fake1C:
         return 'http://127.0.0.1:%s/base/ws/RentExchange.1cws' % self.port
 
     @property
+    def requests(self):
+        "The number of SOAP calls received (refused ones included)"
+        return self._count
+
+    @property
     def refs(self):
         "Every Ref of every kind"
         refs = {}
