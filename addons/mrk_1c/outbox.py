@@ -52,6 +52,8 @@ FUNCTIONS = {
     'terminal': '4.3',
     'file': '4.4',
     }
+# Contracts, terminals and files sent one per call, so many per transaction
+CALLS_PER_BATCH = 20
 RETRY_FIRST = datetime.timedelta(minutes=1)
 RETRY_MAX = datetime.timedelta(hours=1)
 ALERT_AFTER = datetime.timedelta(hours=24)
@@ -234,14 +236,15 @@ class Message(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         return datetime.datetime.now().replace(microsecond=0)
 
     @classmethod
-    def lock_waiting(cls, kind, now, limit, only=None):
-        """Return up to limit waiting messages of kind due at now, locked
-        for this transaction; on PostgreSQL the rows another sender holds
-        are skipped rather than waited for."""
+    def lock_waiting(cls, kind, now, limit, only=None, after=0):
+        """Return up to limit waiting messages of kind due at now, after the
+        id after, locked for this transaction; on PostgreSQL the rows
+        another sender holds are skipped rather than waited for."""
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         where = ((table.state == 'waiting') & (table.kind == kind)
-            & Or([table.next_try == Null, table.next_try <= now]))
+            & Or([table.next_try == Null, table.next_try <= now])
+            & (table.id > after))
         if only is not None:
             ids = [m.id for m in only]
             if not ids:
@@ -259,10 +262,14 @@ class Message(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         return [m for m in messages if m.state == 'waiting']
 
     @classmethod
-    def send_queue(cls, now=None, only=None, limit=None):
+    def send_queue(cls, now=None, only=None, commit=False):
         """Send the waiting messages due at now to 1C, counterparties first
-        (in batches), then contracts, terminals and files (4.1-4.4).
+        (in batches of the settings), then contracts, terminals and files
+        (4.1-4.4); each message is taken once per run.
 
+        With commit, each batch is locked, sent and committed in a
+        transaction of its own: the Refs 1C returned are kept whatever
+        happens later, and the locks are held no longer than a batch.
         Returns the number of messages delivered. Does nothing while the
         exchange is off."""
         pool = Pool()
@@ -274,30 +281,60 @@ class Message(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
             now = cls._now()
         client = config.get_client()
         delivered = 0
-        limit = limit or max(config.batch_size, 1) * 50
         try:
             for kind in ORDER:
-                messages = cls.lock_waiting(kind, now, limit, only=only)
-                if not messages:
-                    continue
-                if kind == 'counterparty':
-                    size = config.batch_size or 1
-                    for i in range(0, len(messages), size):
-                        delivered += cls._send_counterparties(
-                            client, messages[i:i + size], now)
-                else:
-                    for message in messages:
-                        delivered += getattr(cls, '_send_' + kind)(
-                            client, message, now)
+                size = (config.batch_size if kind == 'counterparty'
+                    else CALLS_PER_BATCH)
+                after = 0
+                while True:
+                    result = cls._run_batch(
+                        client, kind, now, size, only, after, commit)
+                    if result is None:
+                        break
+                    after, count = result
+                    delivered += count
         except _Down:
             # 1C unreachable: the rest waits for the next run
             pass
         return delivered
 
     @classmethod
+    def _run_batch(cls, client, kind, now, size, only, after, commit):
+        """Lock and send one batch; return (last id, delivered) or None
+        when nothing is left"""
+        def batch():
+            messages = cls.lock_waiting(kind, now, size, only=only,
+                after=after)
+            if not messages:
+                return None
+            last = max(m.id for m in messages)
+            if kind == 'counterparty':
+                return last, cls._send_counterparties(client, messages, now)
+            count = 0
+            for message in messages:
+                count += getattr(cls, '_send_' + kind)(client, message, now)
+            return last, count
+
+        if not commit:
+            return batch()
+        with Transaction().new_transaction() as transaction:
+            try:
+                result = batch()
+            except _Down:
+                transaction.commit()
+                raise
+            except backend.DatabaseOperationalError:
+                # Another sender changed the rows since this transaction
+                # began: they are his
+                transaction.rollback()
+                return None
+            transaction.commit()
+            return result
+
+    @classmethod
     def send_queue_cron(cls):
-        "ir.cron: send the queue (the cron commits the outcome)"
-        return cls.send_queue()
+        "ir.cron: send the queue, committing batch by batch"
+        return cls.send_queue(commit=True)
 
     @classmethod
     def _send_counterparties(cls, client, messages, now):

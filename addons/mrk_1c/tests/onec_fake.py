@@ -14,6 +14,7 @@ It can be told to fail: ``stop()`` (connection refused until ``start()``),
 before answering).
 """
 import base64
+import collections
 import datetime
 import hashlib
 import socket
@@ -77,7 +78,9 @@ class Fake1C:
         self.terminals = {}
         self.files = []            # dicts: OwnerRef, FileName, size, sha256
         self.payments = []         # dicts: ContractRef, DocumentRef, Date…
-        self.calls = []            # (operation, [ExternalIds])
+        self.calls = []            # (operation, number of items)
+        # How many times each ExternalId was received in an upsert
+        self.upserts = collections.Counter()
         self.versions = []         # SOAP versions of the calls
         self.lock_every = 0
         self.hang = 0
@@ -226,6 +229,7 @@ class Fake1C:
 
     def _upsert(self, store, values):
         external_id = values['ExternalId']
+        self.upserts[external_id] += 1
         old = store.get(external_id)
         values = dict(values)
         if old:
