@@ -310,9 +310,17 @@ class Message(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
             last = max(m.id for m in messages)
             if kind == 'counterparty':
                 return last, cls._send_counterparties(client, messages, now)
-            count = 0
-            for message in messages:
-                count += getattr(cls, '_send_' + kind)(client, message, now)
+            answered = []
+            try:
+                for message in messages:
+                    result = getattr(cls, '_send_' + kind)(
+                        client, message, now)
+                    if result is not None:
+                        answered.append((message, result))
+            finally:
+                # What 1C answered is stored even when it went down since
+                count = cls._results(
+                    [m for m, _ in answered], [r for _, r in answered], now)
             return last, count
 
         if not commit:
@@ -338,11 +346,7 @@ class Message(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def _send_counterparties(cls, client, messages, now):
-        records, payloads = [], []
-        for message in messages:
-            party = message.record
-            records.append(party)
-            payloads.append(party.onec_payload())
+        payloads = [m.record.onec_payload() for m in messages]
         try:
             if len(payloads) == 1:
                 results = [client.upsert_counterparty(payloads[0])]
@@ -351,21 +355,26 @@ class Message(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         except ExchangeError as error:
             cls._failed(messages, error, now)
             raise _Down() from error
-        return cls._results(messages, records, results, now)
+        return cls._results(messages, results, now)
 
     @classmethod
-    def _results(cls, messages, records, results, now):
-        "Store the Refs 1C returned and stop the refused messages"
+    def _results(cls, messages, results, now):
+        """Store the Refs 1C returned and stop the refused messages.
+
+        A file's own Ref is kept on its message only."""
         pool = Pool()
         Activity = pool.get('mrk.activity')
         delivered = 0
         errors = []
         done = []
-        for message, record, result in zip(messages, records, results):
+        writes = {}
+        for message, result in zip(messages, results):
             if result['Status'] in {'Created', 'Updated'} and result['Ref']:
-                if record.onec_ref != result['Ref']:
-                    record.__class__.write([record], {
-                            'onec_ref': result['Ref']})
+                record = message.record
+                if message.kind != 'file' and (
+                        record.onec_ref != result['Ref']):
+                    writes.setdefault(record.__class__, []).extend(
+                        [[record], {'onec_ref': result['Ref']}])
                 message.state = 'sent'
                 message.ref = result['Ref']
                 message.sent_at = now
@@ -380,7 +389,10 @@ class Message(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 if not message.first_failure:
                     message.first_failure = now
                 errors.append(message)
-        cls.save(messages)
+        for Model, args in writes.items():
+            Model.write(*args)
+        if messages:
+            cls.save(messages)
         for message in errors:
             Activity.schedule(FUNCTIONS[message.kind], [message.origin],
                 note=gettext('mrk_1c.msg_exchange_error_note',
@@ -439,7 +451,6 @@ class Message(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         message.last_error = gettext('mrk_1c.msg_waiting_parent',
             parent=parent.rec_name)
         message.save()
-        return 0
 
     @classmethod
     def _send_one(cls, client, message, method, payload, now, parent=None):
@@ -454,12 +465,12 @@ class Message(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 cls._failed([message], error, now)
                 message.next_try = None
                 message.save()
-                return 0
+                return None
             cls._failed([message], error, now)
             if error.kind == 'transient':
                 raise _Down() from error
-            return 0
-        return cls._results([message], [message.record], [result], now)
+            return None
+        return result
 
     @classmethod
     def _send_contract(cls, client, message, now):
@@ -490,37 +501,10 @@ class Message(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
             return cls._parent_missing(message, 'contract', contract, now)
         mime = (mimetypes.guess_type(attachment.name or '')[0]
             or 'application/octet-stream')
-        data = attachment.data or b''
-        try:
-            result = client.attach_file(
-                contract.onec_ref, attachment.name, mime, data)
-        except ExchangeError as error:
-            if error.kind == 'unknown':
-                contract.__class__.onec_queue([contract])
-                cls._failed([message], error, now)
-                message.next_try = None
-                message.save()
-                return 0
-            cls._failed([message], error, now)
-            if error.kind == 'transient':
-                raise _Down() from error
-            return 0
-        # The file's own Ref is kept on the message, the attachment has none
-        ok = result['Status'] in {'Created', 'Updated'} and result['Ref']
-        if ok:
-            message.state = 'sent'
-            message.ref = result['Ref']
-            message.sent_at = now
-            message.last_error = None
-            message.save()
-            Pool().get('mrk.activity').close([contract], ['4.4'])
-            return 1
-        return cls._results([message], [_NoRef()], [result], now)
-
-
-
-class _NoRef:
-    onec_ref = None
+        return cls._send_one(client, message, 'attach_file',
+            [contract.onec_ref, attachment.name, mime,
+                attachment.data or b''], now,
+            parent=('contract', contract))
 
 
 class _Down(Exception):

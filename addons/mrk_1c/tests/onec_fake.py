@@ -338,3 +338,24 @@ def refused_port():
     with socket.socket() as sock:
         sock.bind(('127.0.0.1', 0))
         return sock.getsockname()[1]
+
+
+def main():
+    "Run the fake 1C alone (for the benchmark): prints its URL"
+    import argparse
+    parser = argparse.ArgumentParser(description="Fake 1C RentExchange")
+    parser.add_argument('--port', type=int, default=0)
+    parser.add_argument('--login', default='Обмен')
+    parser.add_argument('--password', default='Пароль1')
+    options = parser.parse_args()
+    fake = Fake1C(options.login, options.password, options.port).start()
+    print(fake.url, flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        fake.stop()
+
+
+if __name__ == '__main__':
+    main()

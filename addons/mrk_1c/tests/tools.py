@@ -9,7 +9,7 @@ from trytond.pool import Pool
 
 from .onec_fake import Fake1C
 
-__all__ = ['ExchangeTestCase', 'setup_exchange', 'make_world', 'install',
+__all__ = ['ExchangeTestCase', 'setup_exchange', 'configure_exchange', 'make_world', 'install',
     'make_contract', 'make_party', 'make_point', 'make_terminals',
     'Fake1C', 'NOW']
 
@@ -30,10 +30,18 @@ class ExchangeTestCase(base_tools.DatabaseTestCase):
 def setup_exchange(fake, timeout=2, batch_size=50, soap_version='1.2'):
     """The service's users (setup_rent; the office administrator owns
     4.1-4.4 in the matrix) and the settings bound to the fake 1C"""
+    company, people = setup_rent()
+    configure_exchange(fake, people, timeout=timeout, batch_size=batch_size,
+        soap_version=soap_version)
+    return company, people
+
+
+def configure_exchange(fake, people, timeout=2, batch_size=50,
+        soap_version='1.2'):
+    "The settings bound to the fake 1C; the office owns 4.1-4.4"
     pool = Pool()
     Configuration = pool.get('mrk.onec.configuration')
     Function = pool.get('mrk.function')
-    company, people = setup_rent()
     Function.write(Function.search([('code', 'in',
                     ['4.1', '4.2', '4.3', '4.4'])]),
         {'owner': people['office'].id})
@@ -47,7 +55,6 @@ def setup_exchange(fake, timeout=2, batch_size=50, soap_version='1.2'):
     config.batch_size = batch_size
     config.soap_version = soap_version
     config.save()
-    return company, people
 
 
 def make_world(count, terminals_per_contract=1, prefix='SN'):
