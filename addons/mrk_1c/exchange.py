@@ -95,12 +95,13 @@ class ExchangeMixin:
 
     @classmethod
     def onec_queue(cls, records):
-        "Queue the records for 1C in this transaction"
+        "Queue the records for 1C in this transaction; return the messages"
         Message = Pool().get('mrk.onec.message')
         records = [r for r in records if r.onec_sendable()]
         if records:
             with without_check_access():
-                Message.queue(cls._onec_kind, records)
+                return Message.queue(cls._onec_kind, records)
+        return []
 
     @classmethod
     def on_modification(cls, mode, records, field_names=None):

@@ -16,6 +16,7 @@ LOCKED on PostgreSQL) held until the outcome is committed.
 """
 import datetime
 import mimetypes
+import threading
 
 from sql import For, Null
 from sql.operators import Or
@@ -55,6 +56,9 @@ FUNCTIONS = {
 # Contracts, terminals and files sent one per call, so many per transaction
 CALLS_PER_BATCH = 20
 RETRY_FIRST = datetime.timedelta(minutes=1)
+# The records of the batch being sent, read together (per thread: two
+# senders may run in one process)
+_prefetched = threading.local()
 RETRY_MAX = datetime.timedelta(hours=1)
 ALERT_AFTER = datetime.timedelta(hours=24)
 
@@ -139,11 +143,35 @@ class Message(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
             (m, IrModel.get_name(m)) for m in MODELS.values()]
 
     @property
+    def target(self):
+        "The record of the message, read with the others of its batch"
+        target = getattr(_prefetched, 'targets', {}).get(self.id)
+        if target is not None and target._transaction is Transaction():
+            return target
+        return self.record
+
+    @property
     def origin(self):
         "The record a user corrects when 1C refuses the message"
         if self.kind == 'file':
-            return self.record.resource
-        return self.record
+            return self.target.resource
+        return self.target
+
+    @classmethod
+    def prefetch(cls, messages):
+        """Browse the records of the messages together, model by model, so
+        that their fields are read for the whole batch at once"""
+        pool = Pool()
+        ids = {}
+        for message in messages:
+            model, id_ = str(message.record).split(',')
+            ids.setdefault(model, []).append(int(id_))
+        records = {}
+        for model, model_ids in ids.items():
+            for record in pool.get(model).browse(model_ids):
+                records[str(record)] = record
+        _prefetched.targets = {
+            m.id: records[str(m.record)] for m in messages}
 
     def get_rec_name(self, name):
         record = self.record
@@ -154,7 +182,8 @@ class Message(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def queue(cls, kind, records):
-        """Queue the records of kind for 1C in the current transaction.
+        """Queue the records of kind for 1C in the current transaction;
+        return their pending messages.
 
         A record that has a waiting message keeps it (the message is built
         from the latest state when sent); one in error is queued again, as
@@ -169,7 +198,7 @@ class Message(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                         ('state', 'in', ['waiting', 'error']),
                         ]):
                 pending[str(message.record)] = message
-        to_create, to_requeue = [], []
+        to_create, to_requeue, kept = [], [], []
         seen = set()
         for record in records:
             key = str(record)
@@ -185,10 +214,12 @@ class Message(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                         })
             elif message.state == 'error':
                 to_requeue.append(message)
+            else:
+                kept.append(message)
         if to_requeue:
             cls._requeue(to_requeue)
         messages = cls.create(to_create) if to_create else []
-        return messages + to_requeue
+        return messages + to_requeue + kept
 
     @classmethod
     def _requeue(cls, messages):
@@ -225,9 +256,39 @@ class Message(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         errors = [m for m in messages if m.state == 'error']
         if errors:
             cls.retry(errors)
+        messages = cls._with_parents(messages)
         cls.write([m for m in messages if m.state == 'waiting'],
             {'next_try': None})
         cls.send_queue(only=messages)
+
+    @classmethod
+    def _with_parents(cls, messages):
+        """The messages and those of the records they need in 1C first
+        (the counterparty of a contract, the contract of a terminal or a
+        scan), queued when they have no 1C Ref"""
+        result = list(messages)
+        todo = list(messages)
+        while todo:
+            parents = []
+            for message in todo:
+                record = message.record
+                if message.kind == 'contract':
+                    parents.append(record.party)
+                elif message.kind == 'terminal':
+                    placement = record.onec_placement()
+                    if placement and placement.contract:
+                        parents.append(placement.contract)
+                elif message.kind == 'file':
+                    parents.append(record.resource)
+            parents = [p for p in parents if p and not p.onec_ref
+                and p.onec_sendable()]
+            todo = []
+            for parent in parents:
+                for message in parent.__class__.onec_queue([parent]):
+                    if message not in result:
+                        result.append(message)
+                        todo.append(message)
+        return result
 
     # -- sending ------------------------------------------------------------
 
@@ -259,7 +320,9 @@ class Message(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         messages = cls.browse(ids)
         # The state read again under the lock: a sender that committed
         # meanwhile sent them already
-        return [m for m in messages if m.state == 'waiting']
+        messages = [m for m in messages if m.state == 'waiting']
+        cls.prefetch(messages)
+        return messages
 
     @classmethod
     def send_queue(cls, now=None, only=None, commit=False):
@@ -346,7 +409,7 @@ class Message(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def _send_counterparties(cls, client, messages, now):
-        payloads = [m.record.onec_payload() for m in messages]
+        payloads = [m.target.onec_payload() for m in messages]
         try:
             if len(payloads) == 1:
                 results = [client.upsert_counterparty(payloads[0])]
@@ -370,7 +433,7 @@ class Message(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         writes = {}
         for message, result in zip(messages, results):
             if result['Status'] in {'Created', 'Updated'} and result['Ref']:
-                record = message.record
+                record = message.target
                 if message.kind != 'file' and (
                         record.onec_ref != result['Ref']):
                     writes.setdefault(record.__class__, []).extend(
@@ -396,7 +459,7 @@ class Message(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         for message in errors:
             Activity.schedule(FUNCTIONS[message.kind], [message.origin],
                 note=gettext('mrk_1c.msg_exchange_error_note',
-                    record=message.record.rec_name,
+                    record=message.target.rec_name,
                     error=message.last_error))
         for kind in {m.kind for m in done}:
             Activity.close([m.origin for m in done if m.kind == kind],
@@ -474,7 +537,7 @@ class Message(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def _send_contract(cls, client, message, now):
-        contract = message.record
+        contract = message.target
         party = contract.party
         if not party.onec_ref:
             return cls._parent_missing(message, 'counterparty', party, now)
@@ -484,7 +547,7 @@ class Message(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def _send_terminal(cls, client, message, now):
-        terminal = message.record
+        terminal = message.target
         placement = terminal.onec_placement()
         contract = placement.contract if placement else None
         if contract and not contract.onec_ref:
@@ -495,7 +558,7 @@ class Message(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def _send_file(cls, client, message, now):
-        attachment = message.record
+        attachment = message.target
         contract = attachment.resource
         if not contract.onec_ref:
             return cls._parent_missing(message, 'contract', contract, now)

@@ -57,6 +57,13 @@ class SoapFault(Exception):
 
 
 class _Handler(WSGIRequestHandler):
+    def setup(self):
+        super().setup()
+        # wsgiref writes the headers and the body apart: without this the
+        # client's delayed ACK holds every answer 40 ms
+        self.connection.setsockopt(
+            socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def log_message(self, *args):
         pass
 

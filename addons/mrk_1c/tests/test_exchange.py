@@ -324,3 +324,20 @@ class ExchangeTestCase_(ExchangeTestCase):
             self.assertEqual(Message(message.id).state, 'sent')
             with self.assertRaises(AccessError):
                 Message.write([Message(message.id)], {'state': 'waiting'})
+
+    @with_transaction()
+    def test_send_now_takes_the_parent_along(self):
+        "«Отправить сейчас» on a terminal sends its counterparty and contract"
+        pool = Pool()
+        Message = pool.get('mrk.onec.message')
+        fake = self.start_fake()
+        _, people = setup_exchange(fake)
+        parties, contracts, terminals = make_world(2)
+        message, = Message.search([('record', '=', str(terminals[1]))])
+        with as_user(people['office']):
+            Message.send_now([message])
+        self.assertEqual([c[0] for c in fake.calls], [
+                'UpsertCounterparty', 'UpsertContract', 'UpsertTerminal'])
+        self.assertEqual(Message(message.id).state, 'sent')
+        # The other records still wait for the cron
+        self.assertEqual(Message.search_count([('state', '=', 'waiting')]), 3)
