@@ -113,3 +113,32 @@ class ClientTestCase(unittest.TestCase):
         until, items = client.get_changes('2026-01-01T00:00:00')
         self.assertEqual([i['DocumentRef'] for i in items], ['doc-1'])
         self.assertEqual(str(items[0]['Amount']), '5000.00')
+
+    def test_password_not_logged(self):
+        "Neither the password nor the Authorization header reach the logs"
+        import base64
+        import logging
+        records = []
+
+        class Keep(logging.Handler):
+            def emit(self, record):
+                records.append(self.format(record))
+
+        handler = Keep(level=logging.DEBUG)
+        root = logging.getLogger()
+        level = root.level
+        root.addHandler(handler)
+        root.setLevel(logging.DEBUG)
+        try:
+            self.client().upsert_counterparty(counterparty('p1'))
+            with self.assertRaises(ExchangeError):
+                self.client(password='Пароль2').upsert_counterparty(
+                    counterparty('p1'))
+        finally:
+            root.removeHandler(handler)
+            root.setLevel(level)
+        self.assertTrue(records)
+        text = '\n'.join(records)
+        for secret in ['Пароль1', 'Пароль2', base64.b64encode(
+                    'Обмен:Пароль1'.encode('utf-8')).decode()]:
+            self.assertNotIn(secret, text)
