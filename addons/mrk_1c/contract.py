@@ -1,7 +1,7 @@
 """Contracts in 1C (4.2): activated, amended, prolonged or terminated,
 queued for UpsertContract with the counterparty's Ref."""
 from trytond.model import fields
-from trytond.pool import PoolMeta
+from trytond.pool import Pool, PoolMeta
 
 from .exchange import ExchangeMixin
 
@@ -38,3 +38,18 @@ class Contract(ExchangeMixin, metaclass=PoolMeta):
             'ValidFrom': self.start_date,
             'ValidTo': self.end_date,
             }
+
+
+class RentTerm(metaclass=PoolMeta):
+    """A new rent or payment form of a contract (an amendment's price
+    change, 5.4) changes the Amount and PaymentForm 1C knows (4.2)"""
+    __name__ = 'mrk.rent.term'
+
+    @classmethod
+    def on_modification(cls, mode, terms, field_names=None):
+        super().on_modification(mode, terms, field_names=field_names)
+        if mode == 'write' and not (field_names & {
+                    'amount', 'payment_form', 'valid_from', 'valid_to'}):
+            return
+        Contract = Pool().get('mrk.contract')
+        Contract.onec_queue(list({t.contract for t in terms if t.contract}))

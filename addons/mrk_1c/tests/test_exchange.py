@@ -13,6 +13,8 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
+from trytond.modules.mrk_rent.tests.tools import make_term
+
 from .tools import (
     NOW, ExchangeTestCase, make_contract, make_party, make_world,
     run_until_empty, setup_exchange)
@@ -65,6 +67,15 @@ class ExchangeTestCase_(ExchangeTestCase):
         # its terminal
         self.assertEqual([c[0] for c in fake.calls], [
                 'UpsertCounterparty', 'UpsertContract', 'UpsertTerminal'])
+        # A new rent of the contract (5.4) is 1C's business too
+        make_term(contracts[0], '7000.00', payment_form='transfer')
+        message, = Message.search([
+                ('record', '=', str(contracts[0])),
+                ('state', '=', 'waiting')])
+        Message.send_queue(now=NOW)
+        stored = fake.contracts[contracts[0].onec_external_id]
+        self.assertEqual(stored['Amount'], '7000.00')
+        self.assertEqual(stored['PaymentForm'], 'transfer')
         # A later change is a new message; the Ref stays the same
         ref = Party(party.id).onec_ref
         Party.write([party], {'name': 'ООО «Ромашка»'})
