@@ -1,0 +1,9 @@
+from trytond.exceptions import UserError
+
+
+class ExchangeConfigurationError(UserError):
+    pass
+
+
+class ExchangeMessageError(UserError):
+    pass
