@@ -135,7 +135,6 @@ class Document(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     when it must come back."""
     __name__ = 'mrk.document'
     __string__ = "Document"
-    _history = True
 
     _open = {'readonly': Eval('state').in_(
             ['accounting', 'archived', 'cancelled'])}
@@ -792,4 +791,6 @@ class Cron(metaclass=PoolMeta):
         cls.method.selection.extend([
                 ('mrk.document|remind_returns',
                     "Remind of Documents Due Back"),
+                ('mrk.document|run_expected',
+                    "Make and Chase the Expected Documents"),
                 ])
