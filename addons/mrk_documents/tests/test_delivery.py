@@ -7,7 +7,8 @@ from trytond.modules.mrk_base.tests.tools import DatabaseTestCase, as_user
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 
-from .tools import D, make_contract, make_document, make_party, setup_rent
+from .tools import (
+    D, make_contract, make_document, make_party, pdf_text, setup_rent)
 
 
 def make_delivery(party, documents, courier=None, **values):
@@ -57,6 +58,18 @@ class DeliveryTestCase(DatabaseTestCase):
             ('Д-%s-0001' % year, 'Д-%s-0002' % year))
         self.assertEqual((amendment.state, amendment.courier),
             ('courier', people['courier']))
+
+        # The delivery sheet the courier carries (6.3)
+        Sheet = pool.get('mrk.delivery.sheet', type='report')
+        with as_user(people['courier']):
+            extension, content, _, _ = Sheet.execute([first.id], {})
+        self.assertEqual(extension, 'pdf')
+        self.assertTrue(bytes(content).startswith(b'%PDF'))
+        text = pdf_text(content)
+        for expected in [first.number, 'ул. Мира, д. 17', 'Петров Пётр',
+                'Дополнительное соглашение', 'Courier', 'Всего 1 документ',
+                'Документы получил']:
+            self.assertIn(expected, text)
 
         with as_user(people['courier']):
             self.assertEqual(Delivery.search([]), [first])
