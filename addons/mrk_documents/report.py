@@ -82,3 +82,52 @@ class DeliverySheet(Report):
         doc.total_text = 'Всего %d %s' % (count,
             plural(count, 'документ', 'документа', 'документов'))
         return doc
+
+
+class TransferReport(Report):
+    """Transfer list (опись передачи) to accounting (6.9–6.11): the
+    documents numbered with their contract, number, date and copies,
+    «Сдал» the office administrator, «Принял» the accountant."""
+    __name__ = 'mrk.document.transfer.report'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        pool = Pool()
+        Transfer = pool.get('mrk.document.transfer')
+        context = super().get_context(records, header, data)
+        transfers = sorted(Transfer.browse([int(r) for r in records]),
+            key=lambda t: (t.number or '', t.id))
+        context['docs'] = [cls.get_document(t) for t in transfers]
+        return context
+
+    @classmethod
+    def get_document(cls, transfer):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        doc = SimpleNamespace()
+        doc.title = 'ОПИСЬ ПЕРЕДАЧИ № %s' % (transfer.number or '—')
+        doc.subtitle = 'документов в бухгалтерию'
+        doc.city = (DocumentReport.get_city(transfer.company)
+            if transfer.company else '')
+        doc.date = format_date_long(transfer.date or Date.today())
+        doc.company = (transfer.company.party.name
+            if transfer.company and transfer.company.party else '')
+        doc.rows = []
+        for i, line in enumerate(transfer.lines, 1):
+            document = line.document
+            doc.rows.append(SimpleNamespace(
+                    index=str(i),
+                    kind=KINDS.get(document.kind, ''),
+                    party=document.party.name if document.party else '',
+                    contract=(document.contract.rec_name
+                        if document.contract else ''),
+                    number=document.number or '',
+                    date=format_date(document.date),
+                    copies=str(document.copies or ''),
+                    ))
+        count = len(doc.rows)
+        doc.total_text = 'Всего %d %s' % (count,
+            plural(count, 'документ', 'документа', 'документов'))
+        doc.office = user_name(transfer.handed_by) or BLANK
+        doc.accountant = user_name(transfer.confirmed_by) or BLANK
+        return doc
