@@ -609,11 +609,16 @@ class Document(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                     ('return_deadline', '<', limit),
                     ], order=[('id', 'ASC')])
         if late:
+            # One call for the documents of one deadline: one save each
+            by_deadline = {}
             for document in late:
-                Activity.schedule('6.7', [document], deadline=today,
+                by_deadline.setdefault(document.return_deadline, []
+                    ).append(document)
+            for deadline, documents in sorted(by_deadline.items()):
+                Activity.schedule('6.7', documents, deadline=today,
                     note=gettext('mrk_documents.msg_document_escalation_note',
-                        days=(today - document.return_deadline).days,
-                        deadline=format_date(document.return_deadline)))
+                        days=(today - deadline).days,
+                        deadline=format_date(deadline)))
             cls.write(late, {'escalated_on': today})
         return due, late
 
