@@ -22,6 +22,28 @@ def setup(context):
         _setup(context)
 
 
+def _register_invoices(lines, month):
+    """Where mrk_documents is active the registry takes its invoices from
+    the register of documents: the demo's invoices are received there."""
+    pool = Pool()
+    try:
+        Document = pool.get('mrk.document')
+    except KeyError:
+        return
+    documents = Document.create([{
+                'company': l.registry.company.id,
+                'kind': 'invoice',
+                'direction': 'incoming',
+                'party': l.contract.party.id,
+                'contract': l.contract.id,
+                'period': month,
+                'period_kind': 'month',
+                'number': l.invoice_number,
+                'date': l.invoice_date,
+                } for l in lines])
+    Document.receive(documents, date=month)
+
+
 def _setup(context):
     pool = Pool()
     Registry = pool.get('mrk.rent.registry')
@@ -42,6 +64,7 @@ def _setup(context):
                 'invoice_number': 'С-%03d' % i,
                 'invoice_date': current - datetime.timedelta(days=8 - i % 5),
                 })
+    _register_invoices(invoices, current)
     with transaction.set_user(users['senior'].id):
         no_account = [l for l in lines if l.no_bank_account]
         if no_account:
@@ -76,6 +99,7 @@ def _setup(context):
                 'invoice_number': 'С-%03d' % (100 + i),
                 'invoice_date': today,
                 })
+    _register_invoices(invoices[:len(invoices) // 2], next_month(today))
     flagged = [l for l in lines if l.terminal_removed]
     if flagged:
         with transaction.set_user(users['monitoring'].id):

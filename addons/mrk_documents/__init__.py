@@ -1,0 +1,1 @@
+# This module is registered through tryton.cfg; see README.md.
