@@ -39,7 +39,8 @@ from trytond.transaction import Transaction, without_check_access
 
 from trytond.modules.mrk_base import codes
 from trytond.modules.mrk_base.model import WorkflowGuardMixin
-from trytond.modules.mrk_contracts.amount import format_date, format_month
+from trytond.modules.mrk_contracts.amount import (
+    format_amount, format_date, format_month)
 
 from . import due as due_module
 from .exceptions import RegistryError, RegistryLineError
