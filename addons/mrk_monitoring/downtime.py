@@ -25,6 +25,7 @@ from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import MonitoringError
+from .repair import check_call_technician
 
 STATES = [
     ('open', "Open"),
@@ -33,12 +34,6 @@ STATES = [
     ('closed', "Closed"),
     ]
 OPEN_STATES = ['open', 'cause_found', 'repair_ordered']
-JOB_KINDS = [
-    ('repair', "Repair"),
-    ('replacement', "Replacement"),
-    ('painting', "Painting"),
-    ('reinforcement', "Reinforcement"),
-    ]
 
 
 def format_timestamp(value):
@@ -412,6 +407,7 @@ class Downtime(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         (it goes to its signer) and link them both ways (7.4)."""
         pool = Pool()
         FieldJob = pool.get('mrk.field_job')
+        check_call_technician(cls, downtimes)
         for downtime in downtimes:
             if downtime.state not in {'open', 'cause_found'}:
                 raise MonitoringError(gettext(
@@ -429,10 +425,12 @@ class Downtime(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                     'terminals': [('add', [d.terminal.id])],
                     'description': description or d.repair_description(),
                     } for d in downtimes])
-        for downtime, job in zip(downtimes, jobs):
-            downtime.field_job = job
-        cls.save(downtimes)
-        cls._to_repair_ordered(downtimes)
+        # The job and the state are the workflow's fields
+        with without_check_access():
+            for downtime, job in zip(downtimes, jobs):
+                downtime.field_job = job
+            cls.save(downtimes)
+            cls._to_repair_ordered(downtimes)
         return jobs
 
     @classmethod
@@ -480,8 +478,10 @@ class Downtime(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                     ('state', '=', 'repair_ordered'),
                     ])
             seen = [d for d in downtimes if d.seen_at]
-            if seen:
-                cls._close_seen(seen)
+            for downtime in seen:
+                downtime.until = max(downtime.seen_at, downtime.since)
+            cls.save(seen)
+            cls._close_seen(seen)
 
     # -- crons ----------------------------------------------------------------
 
@@ -540,6 +540,7 @@ class Downtime(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         activities = []
         with Transaction().set_context(mrk_now=now):
             downtimes = cls.browse(ids)
+            heads = []
             for downtime in downtimes:
                 note = gettext('mrk_monitoring.msg_downtime_escalation',
                     downtime=downtime.rec_name,
@@ -548,15 +549,32 @@ class Downtime(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 owned = Activity.schedule('7.3', [downtime], note=note)
                 activities.extend(owned)
                 owners = {a.owner for a in owned} - {None}
+                # The head is informed as by the escalation of overdue
+                # activities (mrk.activity.escalate): an escalation of hers
                 if head and head not in owners:
-                    activities.extend(Activity.schedule('7.3', [downtime],
-                            note=note, owner=head, kind='escalation'))
-                    owners.add(head)
+                    heads.append({
+                            'name': gettext(
+                                'mrk_monitoring.msg_downtime_escalation_title',
+                                downtime=downtime.rec_name),
+                            'function': owned[0].function.id,
+                            'kind': 'escalation',
+                            'owner': head.id,
+                            'deadline': now.date(),
+                            'origin': str(downtime),
+                            'party': downtime.party and downtime.party.id,
+                            'note': note,
+                            })
                 for user in owners:
                     cls.notify_user([downtime], 'tryton-warning',
                         gettext('mrk_monitoring.msg_downtime_escalation_title',
                             downtime=downtime.rec_name),
                         description=note, user=user)
+            escalations = Activity.create(heads)
+            for escalation in escalations:
+                cls.notify_user([escalation.origin], 'tryton-warning',
+                    escalation.name, description=escalation.note,
+                    user=escalation.owner)
+            activities.extend(escalations)
             cls.write(downtimes, {'escalated_at': now})
         return activities
 

@@ -1,10 +1,33 @@
 """«Вызвать техника» (7.4): a field job of the technical service from a
 downtime or a counterparty's complaint."""
 from trytond.model import ModelView, fields
+from trytond.model.exceptions import AccessButtonError
 from trytond.pool import Pool
+from trytond.transaction import Transaction
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
-from .downtime import JOB_KINDS
+JOB_KINDS = [
+    ('repair', "Repair"),
+    ('replacement', "Replacement"),
+    ('painting', "Painting"),
+    ('reinforcement', "Reinforcement"),
+    ]
+
+
+def check_call_technician(Model, records):
+    """The wizard runs without the checks of a button: the user must be
+    allowed the button «Вызвать техника» and write the records (rules)"""
+    pool = Pool()
+    Button = pool.get('ir.model.button')
+    Rule = pool.get('ir.rule')
+    User = pool.get('res.user')
+    transaction = Transaction()
+    if not transaction.user or not transaction.check_access:
+        return
+    groups = Button.get_groups(Model.__name__, 'call_technician')
+    if groups and not groups & set(User.get_groups()):
+        raise AccessButtonError(Model.__names__()['model'])
+    Rule.check(Model.__name__, [r.id for r in records], mode='write')
 
 
 class CallTechnicianStart(ModelView):

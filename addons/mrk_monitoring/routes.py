@@ -9,7 +9,7 @@ import json
 from http import HTTPStatus
 
 from trytond.i18n import gettext
-from trytond.pool import Pool, PoolMeta
+from trytond.pool import PoolMeta
 from trytond.protocols.wrappers import (
     Response, allow_null_origin, user_application, with_pool,
     with_transaction)

@@ -6,8 +6,9 @@ from trytond.modules.mrk_base.exceptions import WorkflowAccessError
 from trytond.modules.mrk_base.tests.tools import as_user
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
-from .tools import DT, setup_monitoring, start_smtp_server
+from .tools import DT, T, setup_monitoring, start_smtp_server
 
 
 def open_activities(record, code=None):
@@ -65,6 +66,191 @@ class MrkMonitoringTestCase(ModuleTestCase):
         self.assertEqual(downtime.state, 'closed')
         self.assertEqual(downtime.closed_by, people['monitoring'])
         self.assertIsNotNone(downtime.until)
+
+    @with_transaction()
+    def test_feed_is_idempotent(self):
+        """The monitoring feed opens one downtime per silent terminal however
+        often it repeats, reports the unknown serials, and closes the
+        downtime when the terminal is seen again (7.1)"""
+        pool = Pool()
+        Downtime = pool.get('mrk.monitoring.downtime')
+        w = setup_monitoring()
+        silent = [('SN-1001', None, DT(2026, 3, 10, 6, 0)),
+            ('SN-2001', None, DT(2026, 3, 10, 7, 0)),
+            ('SN-9999', None, DT(2026, 3, 10, 7, 0)),
+            ('SN-1002', DT(2026, 3, 10, 9, 0), None)]
+        with as_user(w['people']['monitoring']):
+            result = Downtime.feed(silent)
+            self.assertEqual(result['opened'], 2)
+            self.assertEqual(result['unknown'], ['SN-9999'])
+            again = Downtime.feed(silent)
+            self.assertEqual((again['opened'], again['closed']), (0, 0))
+            downtimes = Downtime.search([])
+            self.assertEqual(len(downtimes), 2)
+            first, = Downtime.search([('terminal', '=', w['terminals'][0])])
+            self.assertEqual(first.source, 'feed')
+            self.assertEqual(first.point, w['point'])
+            self.assertEqual(first.party, w['party'])
+            seen = Downtime.feed([('SN-1001', DT(2026, 3, 10, 11, 30), None)])
+            self.assertEqual(seen['closed'], 1)
+        first = Downtime(first.id)
+        self.assertEqual(first.state, 'closed')
+        self.assertEqual(first.until, DT(2026, 3, 10, 11, 30))
+        self.assertEqual(first.duration, 5.5)
+        # A user who does not open downtimes cannot feed them
+        with as_user(w['people']['manager']):
+            with self.assertRaises(AccessError):
+                Downtime.feed(silent)
+
+    @with_transaction()
+    def test_call_after_threshold_follows_portfolio(self):
+        """An open downtime older than the threshold (2 h) gives one call
+        activity (7.2) to the client manager of the counterparty; the call
+        lines and the cause are recorded by him, not by a colleague"""
+        pool = Pool()
+        Downtime = pool.get('mrk.monitoring.downtime')
+        Call = pool.get('mrk.monitoring.downtime.call')
+        Cause = pool.get('mrk.monitoring.downtime.cause')
+        w = setup_monitoring()
+        people = w['people']
+        with as_user(people['monitoring']):
+            Downtime.feed([('SN-1001', None, DT(2026, 3, 10, 6, 0)),
+                    ('SN-2001', None, DT(2026, 3, 10, 7, 30))])
+        downtime, = Downtime.search([('terminal', '=', w['terminals'][0])])
+        other, = Downtime.search([('terminal', '=', w['other_terminal'])])
+        self.assertEqual(Downtime.schedule_calls(DT(2026, 3, 10, 7, 59)), [])
+        activities = Downtime.schedule_calls(DT(2026, 3, 10, 9, 0))
+        self.assertEqual(len(activities), 1)
+        activity, = open_activities(downtime, '7.2')
+        self.assertEqual(activity.owner, people['manager'])
+        self.assertIn('+7 495 123-45-67', activity.note)
+        # Once only
+        self.assertEqual(len(Downtime.schedule_calls(
+                    DT(2026, 3, 10, 10, 0))), 1)
+        self.assertEqual(len(open_activities(downtime, '7.2')), 1)
+        fault, = Cause.search([('name', '=', 'Terminal fault')])
+        with as_user(people['manager']):
+            self.assertEqual(Downtime.search([]), [downtime])
+            Call.create([{
+                        'downtime': downtime.id,
+                        'contact': 'Петров Пётр',
+                        'result': 'Экран не включается',
+                        'cause': fault.id,
+                        }])
+            with self.assertRaises(AccessError):
+                Call.create([{'downtime': other.id, 'result': 'x'}])
+            Downtime.find_cause([downtime])
+        downtime = Downtime(downtime.id)
+        self.assertEqual(downtime.state, 'cause_found')
+        self.assertEqual(downtime.cause, fault)
+        self.assertEqual(downtime.calls[0].called_by, people['manager'])
+        self.assertEqual(open_activities(downtime, '7.2'), [])
+
+    @with_transaction()
+    def test_escalation_once_to_matrix_and_head(self):
+        """A downtime over 24 h is reported once to the owner of 7.3 in
+        the matrix and to the head, with notifications; the query is
+        set-based and a second run does nothing (7.3)"""
+        pool = Pool()
+        Downtime = pool.get('mrk.monitoring.downtime')
+        w = setup_monitoring()
+        people = w['people']
+        with as_user(people['monitoring']):
+            Downtime.feed([('SN-1001', None, DT(2026, 3, 10, 6, 0)),
+                    ('SN-2001', None, DT(2026, 3, 11, 5, 0))])
+        downtime, = Downtime.search([('terminal', '=', w['terminals'][0])])
+        self.assertEqual(Downtime.escalate(DT(2026, 3, 11, 5, 59)), [])
+        activities = Downtime.escalate(DT(2026, 3, 11, 6, 0))
+        self.assertEqual({a.owner for a in activities},
+            {people['senior'], people['head']})
+        self.assertEqual({a.origin for a in activities}, {downtime})
+        self.assertEqual(Downtime.escalate(DT(2026, 3, 11, 7, 0)), [])
+        with Transaction().set_context(mrk_now=DT(2026, 3, 11, 7, 0)):
+            self.assertEqual(Downtime.search([
+                        ('over_escalation', '=', True)]), [downtime])
+        notified = {int(n.user) for n in Transaction().user_notifications}
+        self.assertTrue(
+            {people['senior'].id, people['head'].id} <= notified)
+
+    @with_transaction()
+    def test_repair_job_then_seen_closes(self):
+        """«Вызвать техника» creates the repair job for the terminal and
+        point through the 2.x flow (signer's activity), linked both ways;
+        the downtime closes when the job is done and the terminal seen
+        again (7.4)"""
+        pool = Pool()
+        Downtime = pool.get('mrk.monitoring.downtime')
+        FieldJob = pool.get('mrk.field_job')
+        w = setup_monitoring()
+        people = w['people']
+        with as_user(people['monitoring']):
+            Downtime.feed([('SN-1001', None, DT(2026, 3, 10, 6, 0))])
+        downtime, = Downtime.search([])
+        with as_user(people['manager']):
+            job, = Downtime.start_repair([downtime], 'repair')
+        self.assertEqual(job.kind, 'repair')
+        self.assertEqual(job.point, w['point'])
+        self.assertEqual(list(job.terminals), [w['terminals'][0]])
+        self.assertEqual(list(job.downtimes), [downtime])
+        self.assertEqual(Downtime(downtime.id).state, 'repair_ordered')
+        self.assertEqual(len(open_activities(job, '2.2')), 1)
+        # Seen again before the job is done: it waits for the job
+        with as_user(people['monitoring']):
+            Downtime.feed([('SN-1001', DT(2026, 3, 11, 9, 0), None)])
+        self.assertEqual(Downtime(downtime.id).state, 'repair_ordered')
+        with as_user(people['head']):
+            FieldJob.sign([job])
+        with as_user(people['manager']):
+            FieldJob.register([job])
+            FieldJob.write([job], {
+                    'planned_date': pool.get('ir.date').today(),
+                    'time_from': T(10, 0), 'time_to': T(12, 0),
+                    'technician': people['technician'].id})
+            FieldJob.agree([job])
+            FieldJob.write([job], {'call_result': 'Ждут'})
+            FieldJob.confirm([job])
+            FieldJob.issue([job])
+        with as_user(people['technician']):
+            FieldJob.write([job], {'report': 'Заменён блок питания'})
+            FieldJob.do([job])
+        downtime = Downtime(downtime.id)
+        self.assertEqual(downtime.state, 'closed')
+        self.assertEqual(downtime.until, DT(2026, 3, 11, 9, 0))
+
+    @with_transaction()
+    def test_access_per_role(self):
+        """Monitoring creates and closes; a client manager reads and works
+        on his portfolio only and cannot close; a technician sees no
+        downtime; the head's list of causes grows"""
+        pool = Pool()
+        Downtime = pool.get('mrk.monitoring.downtime')
+        Cause = pool.get('mrk.monitoring.downtime.cause')
+        w = setup_monitoring()
+        people = w['people']
+        with as_user(people['monitoring']):
+            Downtime.feed([('SN-1001', None, DT(2026, 3, 10, 6, 0)),
+                    ('SN-2001', None, DT(2026, 3, 10, 6, 0))])
+        mine, = Downtime.search([('party', '=', w['party'])])
+        theirs, = Downtime.search([('party', '=', w['other_party'])])
+        with as_user(people['manager']):
+            self.assertEqual(Downtime.search([]), [mine])
+            Downtime.write([mine], {'cause_note': 'Нет света'})
+            with self.assertRaises(AccessError):
+                Downtime.write([theirs], {'cause_note': 'x'})
+            with self.assertRaises(AccessError):
+                Downtime.create([{'company': w['company'].id,
+                            'terminal': w['terminals'][1].id,
+                            'since': DT(2026, 3, 10, 6, 0)}])
+            with self.assertRaises(AccessButtonError):
+                Downtime.close([mine])
+        with as_user(people['technician']):
+            with self.assertRaises(AccessError):
+                Downtime.search([])
+        with as_user(people['head']):
+            Cause.create([{'name': 'Вандализм'}])
+        with as_user(people['manager']):
+            with self.assertRaises(AccessError):
+                Cause.create([{'name': 'x'}])
 
 
 del ModuleTestCase
