@@ -274,22 +274,20 @@ class Complaint(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         client manager of the counterparty"""
         pool = Pool()
         Configuration = pool.get('mrk.configuration')
-        Topic = pool.get('mrk.monitoring.complaint.topic')
         Party = pool.get('party.party')
         config = Configuration(1)
         vlist = [v.copy() for v in vlist]
         for values in vlist:
-            date = values.get('date') or cls.default_date()
-            topic = Topic(values['topic']) if values.get('topic') else None
-            days = (topic.days if topic and topic.days
-                else config.complaint_days)
-            values['deadline'] = add_working_days(date, days)
             if not values.get('inform_email') and values.get('party'):
                 values['inform_email'] = Party(values['party']).email
         complaints = super().create(vlist)
-        for complaint in sorted(complaints, key=lambda c: (c.date, c.id)):
-            complaint.number = config.complaint_sequence.get()
-        cls.save(complaints)
+        # The number and the deadline are the journal's
+        with without_check_access():
+            for complaint in sorted(complaints, key=lambda c: (c.date, c.id)):
+                complaint.number = config.complaint_sequence.get()
+                days = complaint.topic.days or config.complaint_days
+                complaint.deadline = add_working_days(complaint.date, days)
+            cls.save(complaints)
         Activity = pool.get('mrk.activity')
         for complaint in complaints:
             Activity.schedule('7.5', [complaint], deadline=complaint.deadline,
