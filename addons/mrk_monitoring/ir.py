@@ -12,6 +12,4 @@ class Cron(metaclass=PoolMeta):
                     "Downtime: Calls to Counterparties"),
                 ('mrk.monitoring.downtime|escalate',
                     "Downtime: Escalation after 24 Hours"),
-                ('mrk.monitoring.complaint|escalate_overdue',
-                    "Complaints: Escalation of Overdue"),
                 ])
