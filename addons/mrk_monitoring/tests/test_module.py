@@ -8,6 +8,8 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
+from trytond.modules.mrk_rent.tests.tools import make_contract, make_term
+
 from .tools import D, DT, T, setup_monitoring, start_smtp_server
 
 
@@ -332,6 +334,37 @@ class MrkMonitoringTestCase(ModuleTestCase):
         self.assertEqual(to, ['romashka@example.test'])
         self.assertIn(complaint.number, message['subject'])
         self.assertIn('п/п 512', message.get_body().get_content())
+
+    @with_transaction()
+    def test_registry_monitoring_check(self):
+        """The non-cash registry's lines show the downtime days of the
+        contract's terminals in the month before the month paid, from the
+        point work journal, and flag those over the settings (9.1)"""
+        pool = Pool()
+        Downtime = pool.get('mrk.monitoring.downtime')
+        Registry = pool.get('mrk.rent.registry')
+        Point = pool.get('mrk.point')
+        w = setup_monitoring()
+        contract = make_contract(w['party'])
+        make_term(contract, '10000.00', payment_form='transfer')
+        other_contract = make_contract(w['other_party'])
+        make_term(other_contract, '5000.00', payment_form='transfer')
+        Point.write([w['point']], {'contract': contract.id})
+        Point.write([w['other_point']], {'contract': other_contract.id})
+        with as_user(w['people']['monitoring']):
+            Downtime.feed([('SN-1001', None, DT(2026, 3, 10, 6, 0)),
+                    ('SN-1002', None, DT(2026, 3, 30, 6, 0)),
+                    ('SN-2001', None, DT(2026, 3, 20, 6, 0))])
+            Downtime.feed([('SN-1001', DT(2026, 3, 15, 7, 0), None),
+                    ('SN-1002', DT(2026, 4, 3, 6, 0), None),
+                    ('SN-2001', DT(2026, 3, 21, 6, 0), None)])
+        registry = Registry.generate(D(2026, 4, 10))
+        lines = {l.contract: l for l in registry.lines}
+        # 5 days and an hour: 6 days begun; the other one day
+        self.assertEqual(lines[contract].downtime_days, 6)
+        self.assertTrue(lines[contract].downtime_over)
+        self.assertEqual(lines[other_contract].downtime_days, 1)
+        self.assertFalse(lines[other_contract].downtime_over)
 
 
 del ModuleTestCase
