@@ -1,5 +1,6 @@
 """Terminal downtime (7.1–7.4): the point work journal entered by hand and
 by the monitoring feed, calls, escalation, repair and access per role."""
+import datetime
 import io
 
 from openpyxl import Workbook
@@ -222,6 +223,61 @@ class MrkMonitoringTestCase(ModuleTestCase):
         downtime = Downtime(downtime.id)
         self.assertEqual(downtime.state, 'closed')
         self.assertEqual(downtime.until, DT(2026, 3, 11, 9, 0))
+
+    @with_transaction()
+    def test_scenario_silent_terminal_to_closed(self):
+        """A silent terminal from the feed to the closed downtime, each step
+        by its role: the call after 2 h (7.2), the escalation after 24 h
+        (7.3), the technician called (7.4), the job done, the terminal seen
+        again by the monitoring system (7.1)"""
+        pool = Pool()
+        Downtime = pool.get('mrk.monitoring.downtime')
+        Call = pool.get('mrk.monitoring.downtime.call')
+        Cause = pool.get('mrk.monitoring.downtime.cause')
+        FieldJob = pool.get('mrk.field_job')
+        Activity = pool.get('mrk.activity')
+        w = setup_monitoring()
+        people = w['people']
+        since = DT(2026, 3, 10, 6, 0)
+        with as_user(people['monitoring']):
+            Downtime.feed([('SN-1002', None, since)])
+        downtime, = Downtime.search([])
+        Downtime.schedule_calls(since + datetime.timedelta(hours=2))
+        call, = open_activities(downtime, '7.2')
+        self.assertEqual(call.owner, people['manager'])
+        fault, = Cause.search([('name', '=', 'Terminal fault')])
+        with as_user(people['manager']):
+            Call.create([{'downtime': downtime.id, 'result': 'Не включается',
+                        'cause': fault.id}])
+            Downtime.find_cause([downtime])
+        Downtime.escalate(since + datetime.timedelta(hours=24))
+        self.assertEqual(
+            {a.owner for a in Activity.open_for([downtime], ['7.3'])},
+            {people['senior'], people['head']})
+        with as_user(people['manager']):
+            job, = Downtime.start_repair([Downtime(downtime.id)], 'repair')
+        with as_user(people['head']):
+            FieldJob.sign([job])
+        with as_user(people['manager']):
+            FieldJob.register([job])
+            FieldJob.write([job], {
+                    'planned_date': pool.get('ir.date').today(),
+                    'time_from': T(10, 0), 'time_to': T(12, 0),
+                    'technician': people['technician'].id})
+            FieldJob.agree([job])
+            FieldJob.write([job], {'call_result': 'Ждут'})
+            FieldJob.confirm([job])
+            FieldJob.issue([job])
+        with as_user(people['technician']):
+            FieldJob.write([job], {'report': 'Заменён блок питания'})
+            FieldJob.do([job])
+        self.assertEqual(Downtime(downtime.id).state, 'repair_ordered')
+        with as_user(people['monitoring']):
+            Downtime.feed([('SN-1002', DT(2026, 3, 12, 15, 0), None)])
+        downtime = Downtime(downtime.id)
+        self.assertEqual(downtime.state, 'closed')
+        self.assertEqual(downtime.duration, 57.0)
+        self.assertEqual(open_activities(downtime), [])
 
     @with_transaction()
     def test_access_per_role(self):
