@@ -3,7 +3,7 @@ by the monitoring feed, calls, escalation, repair and access per role."""
 import datetime
 import io
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessButtonError, AccessError
@@ -278,6 +278,40 @@ class MrkMonitoringTestCase(ModuleTestCase):
         self.assertEqual(downtime.state, 'closed')
         self.assertEqual(downtime.duration, 57.0)
         self.assertEqual(open_activities(downtime), [])
+
+    @with_transaction()
+    def test_journals_xlsx(self):
+        """Both journals export to XLSX with what the user reads: the
+        client manager's workbook holds his portfolio's downtime only"""
+        pool = Pool()
+        Downtime = pool.get('mrk.monitoring.downtime')
+        Report = pool.get('mrk.monitoring.downtime.journal.xlsx',
+            type='report')
+        ComplaintReport = pool.get('mrk.monitoring.complaint.journal.xlsx',
+            type='report')
+        w = setup_monitoring()
+        with as_user(w['people']['monitoring']):
+            Downtime.feed([('SN-1001', None, DT(2026, 3, 10, 6, 0)),
+                    ('SN-2001', None, DT(2026, 3, 10, 7, 0))])
+
+        def cells(content):
+            sheet = load_workbook(io.BytesIO(content)).active
+            return [str(c) for row in sheet.iter_rows(values_only=True)
+                for c in row if c is not None]
+        with as_user(w['people']['monitoring']):
+            extension, content, _, _ = Report.execute([], {})
+        self.assertEqual(extension, 'xlsx')
+        text = ' '.join(cells(content))
+        self.assertIn('SN-1001', text)
+        self.assertIn('SN-2001', text)
+        self.assertIn('10.03.2026 06:00', text)
+        with as_user(w['people']['manager']):
+            _, content, _, _ = Report.execute([], {})
+            text = ' '.join(cells(content))
+            self.assertIn('SN-1001', text)
+            self.assertNotIn('SN-2001', text)
+            _, content, _, _ = ComplaintReport.execute([], {})
+            self.assertIn('Суть обращения', ' '.join(cells(content)))
 
     @with_transaction()
     def test_access_per_role(self):
