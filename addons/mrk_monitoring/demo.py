@@ -63,7 +63,8 @@ def setup(context):
     Downtime.schedule_calls(now)
     Downtime.escalate(now)
 
-    fault, = Cause.search([('name', '=', 'Terminal fault')])
+    ModelData = pool.get('ir.model.data')
+    fault = Cause(ModelData.get_id('mrk_monitoring', 'cause_fault'))
     repaired, = Downtime.search([('terminal', '=', terminals[3].id)])
     manager = repaired.party.mrk_manager or users['manager']
     with Transaction().set_user(manager.id), \
@@ -78,7 +79,10 @@ def setup(context):
         Downtime.find_cause([repaired])
         Downtime.start_repair([Downtime(repaired.id)], 'repair')
 
-    topics = {t.name: t for t in Topic.search([])}
+    topics = {name: Topic(ModelData.get_id('mrk_monitoring', 'topic_' + key))
+        for name, key in [('Terminal', 'terminal'),
+            ('Payment not received', 'payment_missing'),
+            ('Wrong amount', 'wrong_amount'), ('Documents', 'documents')]}
     parties = [d.party for d in Downtime.search([]) if d.party]
     today = Pool().get('ir.date').today()
     with Transaction().set_user(users['manager'].id), \
