@@ -59,7 +59,8 @@ def feed(request, pool):
     if (request.content_length or 0) > MAX_BYTES:
         return bad_request(gettext('mrk_monitoring.msg_feed_too_large',
                 size=MAX_BYTES // (1024 * 1024)))
-    body = request.get_data(cache=False)
+    # Cached: the transaction is retried when the feed locks its table
+    body = request.get_data()
     try:
         data = json.loads(body.decode('utf-8'))
     except (UnicodeDecodeError, ValueError) as exception:

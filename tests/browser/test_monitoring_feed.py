@@ -46,11 +46,11 @@ def key(rpc):
 
 
 def silent_terminal(rpc):
-    "A serial of an installed terminal without an open downtime"
+    "A serial of an installed terminal without any downtime"
     monitoring = rpc('monitoring')
     busy = {d['terminal'] for d in monitoring(
             'model.mrk.monitoring.downtime.search_read',
-            [('state', '!=', 'closed')], 0, None, None, ['terminal'])}
+            [], 0, None, None, ['terminal'])}
     for terminal in monitoring('model.mrk.terminal.search_read',
             [('state', '=', 'installed')], 0, None, None,
             ['serial_number']):
