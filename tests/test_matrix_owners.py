@@ -20,7 +20,8 @@ from trytond.model.exceptions import DomainValidationError
 from trytond.modules.mrk_base import codes
 from trytond.modules.mrk_base.tests.tools import start_smtp_server
 from trytond.modules.mrk_field_jobs.tests.tools import (
-    agree_values, make_job, make_party, make_point, make_user, setup_service)
+    agree_values, make_job, make_party, make_point, make_terminals, make_user,
+    setup_service)
 from trytond.modules.mrk_rent.tests.tools import make_contract, make_term
 from trytond.modules.mrk_base.tests.tools import DatabaseTestCase
 from trytond.pool import Pool
@@ -28,7 +29,7 @@ from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 ROOT = Path(__file__).resolve().parents[1]
-MODULES = ['mrk_rent', 'mrk_field_jobs']
+MODULES = ['mrk_rent', 'mrk_field_jobs', 'mrk_monitoring']
 D = datetime.date
 # The approvals and the setting that names their approver
 APPROVALS = {
@@ -48,7 +49,8 @@ COVERED = {
     codes.FIELD_JOB_REAGREEMENT, codes.CASH_REQUEST, codes.PAYMENT_PERMIT,
     codes.CASH_DELIVERY_CONTROL, codes.RECEIPTS_INVENTORY,
     codes.MONITORING_RECONCILIATION, codes.PAYMENT_REGISTRY,
-    codes.REGISTRY_RECONCILIATION,
+    codes.REGISTRY_RECONCILIATION, codes.DOWNTIME_CALL, codes.DOWNTIME_LONG,
+    codes.PAYMENT_COMPLAINT, codes.COMPLAINT_ACCOUNTING_QUESTION,
     }
 
 
@@ -313,6 +315,49 @@ class MatrixOwnersTestCase(DatabaseTestCase):
             FieldJob.sign([other])
         self.assertOwner([other], codes.FIELD_JOB_REGISTRATION,
                 people['manager'])
+
+    # -- monitoring (7.2–7.5) ------------------------------------------------
+
+    @with_transaction()
+    def test_monitoring_codes(self):
+        """The downtime's call (7.2) and escalation (7.3), the complaint
+        (7.5) and its question to accounting (7.5.1) go to the matrix's
+        owners"""
+        pool = Pool()
+        Downtime = pool.get('mrk.monitoring.downtime')
+        Complaint = pool.get('mrk.monitoring.complaint')
+        Topic = pool.get('mrk.monitoring.complaint.topic')
+        Placement = pool.get('mrk.terminal.placement')
+        people = self.setup()
+        party = make_party(manager=people['manager'])
+        point = make_point(party)
+        terminal, = make_terminals('SN-7001')
+        Placement.install([terminal], point, D(2026, 3, 1))
+        owners = {code: self.reassign(people, code)
+            for code in ['7.2', '7.3', '7.5', '7.5.1']}
+        since = datetime.datetime(2026, 3, 10, 6, 0)
+        with as_user(people['monitoring']):
+            Downtime.feed([('SN-7001', None, since)])
+        downtime, = Downtime.search([])
+        Downtime.schedule_calls(since + datetime.timedelta(hours=3))
+        self.assertOwner([downtime], '7.2', owners['7.2'])
+        Downtime.escalate(since + datetime.timedelta(hours=25))
+        Activity = pool.get('mrk.activity')
+        self.assertIn(owners['7.3'], {a.owner
+                for a in Activity.open_for([downtime], ['7.3'])})
+        topic, = Topic.search([], limit=1)
+        with as_user(people['senior']):
+            complaint, = Complaint.create([{
+                        'company': self.company.id,
+                        'party': party.id,
+                        'topic': topic.id,
+                        'text': 'Платёж не поступил',
+                        'accounting_question': 'Был ли платёж?',
+                        }])
+        self.assertOwner([complaint], '7.5', owners['7.5'])
+        with as_user(people['senior']):
+            Complaint.ask_accounting([complaint])
+        self.assertOwner([complaint], '7.5.1', owners['7.5.1'])
 
     # -- rent (8.3–8.8, 9.1–9.3) -------------------------------------------
 

@@ -95,6 +95,8 @@ DOWNTIME_LONG = '7.3'
 REPAIR_INITIATION = '7.4'
 # Counterparties' payment complaints: journal, accounting, answer
 PAYMENT_COMPLAINT = '7.5'
+# A complaint's question to accounting and its answer (part of 7.5)
+COMPLAINT_ACCOUNTING_QUESTION = '7.5.1'
 
 # Creating and updating cash rent routes
 CASH_ROUTES = '8.1'

@@ -29,7 +29,8 @@ from trytond.transaction import Transaction
 ROOT = Path(__file__).resolve().parents[2]
 ROLES_DOC = ROOT / 'docs' / 'roles.md'
 SECTION = '## Права доступа по ролям'
-MODULES = ['mrk_rent', 'mrk_field_jobs', 'mrk_1c', 'mrk_documents']
+MODULES = ['mrk_rent', 'mrk_field_jobs', 'mrk_1c', 'mrk_documents',
+    'mrk_monitoring']
 # The party models the table covers besides every mrk.* model
 PARTY_MODELS = {
     'party.party', 'party.address', 'party.contact_mechanism',

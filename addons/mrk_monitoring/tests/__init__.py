@@ -1,0 +1,1 @@
+# Tests of mrk_monitoring.
