@@ -15,6 +15,7 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.transaction import Transaction
+from trytond.modules.mrk_base import codes
 
 
 def setup(context):
@@ -79,7 +80,7 @@ def setup(context):
                 'Некорректный ИНН %s: не сходится контрольное число'
                 % (message.record.inn or ''))
             message.save()
-            Activity.schedule('4.1', [message.record],
+            Activity.schedule(codes.REQUISITES_1C, [message.record],
                 note=gettext('mrk_1c.msg_exchange_error_note',
                     record=message.record.rec_name,
                     error=message.last_error))

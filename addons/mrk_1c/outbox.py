@@ -28,6 +28,7 @@ from trytond.modules.mrk_base.model import WorkflowGuardMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
+from trytond.modules.mrk_base import codes
 
 from .client import ExchangeError
 
@@ -48,10 +49,10 @@ MODELS = {
     }
 # The function of the responsibility matrix of each kind
 FUNCTIONS = {
-    'counterparty': '4.1',
-    'contract': '4.2',
-    'terminal': '4.3',
-    'file': '4.4',
+    'counterparty': codes.REQUISITES_1C,
+    'contract': codes.CONTRACT_1C,
+    'terminal': codes.TERMINAL_1C,
+    'file': codes.CONTRACT_SCAN_1C,
     }
 # Contracts, terminals and files sent one per call, so many per transaction
 CALLS_PER_BATCH = 20

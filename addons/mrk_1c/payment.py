@@ -7,6 +7,7 @@ import datetime
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
+from trytond.modules.mrk_base import codes
 
 from .client import ExchangeError
 
@@ -203,12 +204,12 @@ class RegistryLine(PaidLineMixin, metaclass=PoolMeta):
         unpaid = [l for l in lines if not paid[l.id]]
         if not unpaid:
             return []
-        already = {a.origin for a in Activity.open_for(unpaid, ['9.3'])}
+        already = {a.origin for a in Activity.open_for(unpaid, [codes.REGISTRY_RECONCILIATION])}
         unpaid = [l for l in unpaid if l not in already]
         lang = Lang.get()
         activities = []
         for line in unpaid:
-            activities += Activity.schedule('9.3', [line],
+            activities += Activity.schedule(codes.REGISTRY_RECONCILIATION, [line],
                 note=gettext('mrk_1c.msg_registry_unpaid_note',
                     line=line.rec_name, date=lang.strftime(date)))
         return activities

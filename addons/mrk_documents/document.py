@@ -20,6 +20,7 @@ from trytond.modules.mrk_base.model import (
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, Id, If
 from trytond.transaction import Transaction
+from trytond.modules.mrk_base import codes
 
 from .exceptions import DocumentError, ScanError
 
@@ -516,7 +517,7 @@ class Document(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'returned_on': today,
                 'next_reminder_on': None,
                 })
-        Pool().get('mrk.activity').close(documents, ['6.5', '6.6', '6.7'])
+        Pool().get('mrk.activity').close(documents, [codes.DOCUMENT_RETURN_CONTROL, codes.DOCUMENT_RETURN_REMINDER, codes.DOCUMENT_RETURN_DELAY])
 
     @classmethod
     @ModelView.button
@@ -531,7 +532,7 @@ class Document(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                         document=document.rec_name))
         today = date or Pool().get('ir.date').today()
         cls.write(documents, {'received_on': today})
-        Pool().get('mrk.activity').close(documents, ['6.10', '6.11'])
+        Pool().get('mrk.activity').close(documents, [codes.INVOICES_TO_ACCOUNTING, codes.ACTS_TO_ACCOUNTING])
 
     @classmethod
     @ModelView.button
@@ -552,7 +553,7 @@ class Document(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     @Workflow.transition('cancelled')
     def cancel(cls, documents):
         cls.write(documents, {'next_reminder_on': None})
-        Pool().get('mrk.activity').close(documents, ['6.5', '6.6', '6.7'])
+        Pool().get('mrk.activity').close(documents, [codes.DOCUMENT_RETURN_CONTROL, codes.DOCUMENT_RETURN_REMINDER, codes.DOCUMENT_RETURN_DELAY])
 
     # -- return control (6.5–6.7) ---------------------------------------------
 
@@ -595,10 +596,10 @@ class Document(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
             overdue = [d for d in due if d.return_deadline <= today]
             if overdue:
                 called = {a.origin.id for a in Activity.open_for(
-                        overdue, ['6.6'])}
+                        overdue, [codes.DOCUMENT_RETURN_REMINDER])}
                 to_call = [d for d in overdue if d.id not in called]
                 if to_call:
-                    Activity.schedule('6.6', to_call, deadline=today,
+                    Activity.schedule(codes.DOCUMENT_RETURN_REMINDER, to_call, deadline=today,
                         note=gettext('mrk_documents.msg_document_call_note'))
 
         limit = today - datetime.timedelta(days=config.document_return_grace)
@@ -615,7 +616,7 @@ class Document(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 by_deadline.setdefault(document.return_deadline, []
                     ).append(document)
             for deadline, documents in sorted(by_deadline.items()):
-                Activity.schedule('6.7', documents, deadline=today,
+                Activity.schedule(codes.DOCUMENT_RETURN_DELAY, documents, deadline=today,
                     note=gettext('mrk_documents.msg_document_escalation_note',
                         days=(today - deadline).days,
                         deadline=format_date(deadline)))

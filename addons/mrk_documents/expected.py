@@ -19,6 +19,7 @@ from trytond.model import fields
 from trytond.modules.mrk_rent.exceptions import RegistryError
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
+from trytond.modules.mrk_base import codes
 
 FREQUENCIES = [
     (None, ""),
@@ -218,10 +219,10 @@ class Document(metaclass=PoolMeta):
         if not missing:
             return []
         chased = {a.origin.id for a in Activity.open_for(
-                missing, ['6.10', '6.11'])}
+                missing, [codes.INVOICES_TO_ACCOUNTING, codes.ACTS_TO_ACCOUNTING])}
         missing = [d for d in missing if d.id not in chased]
         for code, kinds in [
-                ('6.10', {'invoice'}), ('6.11', set(AFTER_PERIOD))]:
+                (codes.INVOICES_TO_ACCOUNTING, {'invoice'}), (codes.ACTS_TO_ACCOUNTING, set(AFTER_PERIOD))]:
             documents = [d for d in missing if d.kind in kinds]
             if documents:
                 Activity.schedule(code, documents, deadline=today,

@@ -20,6 +20,7 @@ from trytond.modules.mrk_base.model import (
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
+from trytond.modules.mrk_base import codes
 
 from .exceptions import MonitoringError
 from .repair import check_call_technician
@@ -290,7 +291,7 @@ class Complaint(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
             cls.save(complaints)
         Activity = pool.get('mrk.activity')
         for complaint in complaints:
-            Activity.schedule('7.5', [complaint], deadline=complaint.deadline,
+            Activity.schedule(codes.PAYMENT_COMPLAINT, [complaint], deadline=complaint.deadline,
                 note=complaint.text)
         return complaints
 
@@ -315,7 +316,7 @@ class Complaint(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                         'mrk_monitoring.msg_complaint_no_question',
                         complaint=complaint.rec_name))
         for complaint in complaints:
-            Activity.schedule('7.5.1', [complaint],
+            Activity.schedule(codes.COMPLAINT_ACCOUNTING_QUESTION, [complaint],
                 deadline=complaint.deadline,
                 note=complaint.accounting_question)
 
@@ -336,9 +337,9 @@ class Complaint(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'answered_by': Transaction().user,
                 'answered_on': cls._today(),
                 })
-        Activity.close(complaints, ['7.5.1'])
+        Activity.close(complaints, [codes.COMPLAINT_ACCOUNTING_QUESTION])
         for complaint in complaints:
-            for activity in Activity.open_for([complaint], ['7.5']):
+            for activity in Activity.open_for([complaint], [codes.PAYMENT_COMPLAINT]):
                 if activity.owner:
                     cls.notify_user([complaint], 'tryton-ok',
                         gettext('mrk_monitoring.msg_complaint_answered',
@@ -438,7 +439,7 @@ class Complaint(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 raise MonitoringError(gettext(
                         'mrk_monitoring.msg_complaint_not_informed',
                         complaint=complaint.rec_name))
-        Pool().get('mrk.activity').close(complaints, ['7.5', '7.5.1'])
+        Pool().get('mrk.activity').close(complaints, [codes.PAYMENT_COMPLAINT, codes.COMPLAINT_ACCOUNTING_QUESTION])
 
 
 class FieldJob(metaclass=PoolMeta):

@@ -23,6 +23,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, Id, If
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
+from trytond.modules.mrk_base import codes
 
 from .exceptions import MonitoringError
 from .repair import check_call_technician
@@ -392,7 +393,7 @@ class Downtime(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 raise MonitoringError(gettext(
                         'mrk_monitoring.msg_downtime_no_cause',
                         downtime=downtime.rec_name))
-        Pool().get('mrk.activity').close(downtimes, ['7.2'])
+        Pool().get('mrk.activity').close(downtimes, [codes.DOWNTIME_CALL])
 
     @classmethod
     @check_write_rule
@@ -436,7 +437,7 @@ class Downtime(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     @Workflow.transition('repair_ordered')
     def _to_repair_ordered(cls, downtimes):
-        Pool().get('mrk.activity').close(downtimes, ['7.2'])
+        Pool().get('mrk.activity').close(downtimes, [codes.DOWNTIME_CALL])
 
     def repair_description(self):
         return gettext('mrk_monitoring.msg_downtime_job_description',
@@ -458,7 +459,7 @@ class Downtime(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
             downtime.closed_by = Transaction().user
         cls.save(downtimes)
         Activity = Pool().get('mrk.activity')
-        Activity.close(downtimes, ['7.1', '7.2', '7.3', '7.4'])
+        Activity.close(downtimes, [codes.DOWNTIME_RECORD, codes.DOWNTIME_CALL, codes.DOWNTIME_LONG, codes.REPAIR_INITIATION])
 
     @classmethod
     @check_write_rule
@@ -511,7 +512,7 @@ class Downtime(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
             downtimes = [d for d in downtimes if d.state == 'open']
             activities = []
             for downtime in downtimes:
-                activities.extend(Activity.schedule('7.2', [downtime],
+                activities.extend(Activity.schedule(codes.DOWNTIME_CALL, [downtime],
                         note=gettext('mrk_monitoring.msg_downtime_call_note',
                             terminal=downtime.terminal.rec_name,
                             point=downtime.point.rec_name
@@ -546,7 +547,7 @@ class Downtime(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                     downtime=downtime.rec_name,
                     party=downtime.party.rec_name if downtime.party else '—',
                     hours='%.0f' % downtime.duration)
-                owned = Activity.schedule('7.3', [downtime], note=note)
+                owned = Activity.schedule(codes.DOWNTIME_LONG, [downtime], note=note)
                 activities.extend(owned)
                 owners = {a.owner for a in owned} - {None}
                 # The head is informed as by the escalation of overdue
@@ -684,7 +685,7 @@ class Downtime(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     @Workflow.transition('closed')
     def _close_seen(cls, downtimes):
         "The monitoring system sees the terminals again"
-        Pool().get('mrk.activity').close(downtimes, ['7.1', '7.2', '7.3', '7.4'])
+        Pool().get('mrk.activity').close(downtimes, [codes.DOWNTIME_RECORD, codes.DOWNTIME_CALL, codes.DOWNTIME_LONG, codes.REPAIR_INITIATION])
 
 
 class Call(WorkflowGuardMixin, ModelSQL, ModelView):

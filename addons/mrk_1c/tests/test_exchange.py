@@ -14,6 +14,7 @@ from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from trytond.modules.mrk_rent.tests.tools import make_term
+from trytond.modules.mrk_base import codes
 
 from .tools import (
     NOW, ExchangeTestCase, make_contract, make_party, make_world,
@@ -183,7 +184,7 @@ class ExchangeTestCase_(ExchangeTestCase):
         party = Party(party.id)
         self.assertEqual(party.onec_state, 'error')
         self.assertIn('Некорректный ИНН', party.onec_error)
-        activity, = Activity.open_for([party], ['4.1'])
+        activity, = Activity.open_for([party], [codes.REQUISITES_1C])
         self.assertEqual(activity.owner, people['office'])
         self.assertIn('Некорректный ИНН', activity.note)
         # Not retried as is
@@ -196,7 +197,7 @@ class ExchangeTestCase_(ExchangeTestCase):
         self.assertEqual(Message(message.id).state, 'waiting')
         Message.send_queue(now=NOW + 20 * MIN)
         self.assertEqual(Message(message.id).state, 'sent')
-        self.assertEqual(Activity.open_for([party], ['4.1']), [])
+        self.assertEqual(Activity.open_for([party], [codes.REQUISITES_1C]), [])
         self.assertEqual(
             fake.counterparties[party.onec_external_id]['INN'], '7707083893')
 

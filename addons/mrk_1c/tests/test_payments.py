@@ -8,6 +8,7 @@ from trytond.modules.mrk_rent.tests.test_registry import (
     FEBRUARY, lines_by_contract, setup_registry)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
+from trytond.modules.mrk_base import codes
 
 from .tools import NOW, ExchangeTestCase, configure_exchange, run_until_empty
 
@@ -61,8 +62,8 @@ class PaymentsTestCase(ExchangeTestCase):
         unpaid = {a.origin for a in activities}
         self.assertNotIn(lines[s.alpha.id], unpaid)
         self.assertIn(lines[s.gamma.id], unpaid)
-        self.assertTrue(all(a.function.code == '9.3' for a in activities))
+        self.assertTrue(all(a.function.code == codes.REGISTRY_RECONCILIATION for a in activities))
         # Once per line
         self.assertEqual(Line.check_unpaid(date=D(2026, 2, 12)), [])
-        self.assertEqual(len(Activity.open_for(list(unpaid), ['9.3'])),
+        self.assertEqual(len(Activity.open_for(list(unpaid), [codes.REGISTRY_RECONCILIATION])),
             len(unpaid))

@@ -8,6 +8,7 @@ from trytond.modules.mrk_rent.tests import test_registry as rent_registry
 from trytond.modules.mrk_documents.expected import working_day
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
+from trytond.modules.mrk_base import codes
 
 from .tools import D, make_contract, make_party, make_term, setup_rent
 
@@ -79,9 +80,9 @@ class ExpectedTestCase(DatabaseTestCase):
         owners = {(a.origin.kind, a.function.code, a.owner)
             for a in Activity.open_for(chased)}
         self.assertEqual(owners, {
-                ('invoice', '6.10', people['manager2']),
-                ('work_act', '6.11', people['manager2']),
-                ('invoice_factura', '6.11', people['manager2']),
+                ('invoice', codes.INVOICES_TO_ACCOUNTING, people['manager2']),
+                ('work_act', codes.ACTS_TO_ACCOUNTING, people['manager2']),
+                ('invoice_factura', codes.ACTS_TO_ACCOUNTING, people['manager2']),
                 })
         # Chased once
         self.assertEqual(Document.chase_expected(D(2026, 4, 8)), [])

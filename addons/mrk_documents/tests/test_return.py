@@ -7,6 +7,7 @@ from trytond.modules.mrk_base.tests.tools import DatabaseTestCase
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
+from trytond.modules.mrk_base import codes
 
 from .tools import (
     D, add_email, make_document, make_party, setup_rent, start_smtp_server)
@@ -40,21 +41,21 @@ class ReturnControlTestCase(DatabaseTestCase):
         people, party, document = self.setup_sent()
         for day in range(13, 24):
             Document.remind_returns(date=D(2026, 3, day))
-        calls = Activity.open_for([document], ['6.6'])
+        calls = Activity.open_for([document], [codes.DOCUMENT_RETURN_REMINDER])
         self.assertEqual([a.owner for a in calls], [people['manager']])
-        self.assertEqual(Activity.open_for([document], ['6.7']), [])
+        self.assertEqual(Activity.open_for([document], [codes.DOCUMENT_RETURN_DELAY]), [])
         self.assertIsNone(Document(document.id).escalated_on)
         # 16 + 7 = 23 March is still within the grace; the 24th is not
         due, late = Document.remind_returns(date=D(2026, 3, 24))
         self.assertEqual(late, [document])
-        escalations = Activity.open_for([document], ['6.7'])
+        escalations = Activity.open_for([document], [codes.DOCUMENT_RETURN_DELAY])
         self.assertEqual([a.owner for a in escalations], [people['senior']])
         self.assertIn('8', escalations[0].note)
         due, late = Document.remind_returns(date=D(2026, 3, 25))
         self.assertEqual(late, [])
-        self.assertEqual(len(Activity.open_for([document], ['6.6'])), 1)
+        self.assertEqual(len(Activity.open_for([document], [codes.DOCUMENT_RETURN_REMINDER])), 1)
         Document.return_([document], date=D(2026, 3, 26))
-        self.assertEqual(Activity.open_for([document], ['6.6', '6.7']), [])
+        self.assertEqual(Activity.open_for([document], [codes.DOCUMENT_RETURN_REMINDER, codes.DOCUMENT_RETURN_DELAY]), [])
         due, late = Document.remind_returns(date=D(2026, 4, 30))
         self.assertEqual((due, late), ([], []))
 

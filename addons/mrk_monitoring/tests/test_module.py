@@ -14,6 +14,7 @@ from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
 from trytond.modules.mrk_rent.tests.tools import make_contract, make_term
+from trytond.modules.mrk_base import codes
 
 from .tools import D, DT, T, setup_monitoring, start_smtp_server
 
@@ -128,13 +129,13 @@ class MrkMonitoringTestCase(ModuleTestCase):
         self.assertEqual(Downtime.schedule_calls(DT(2026, 3, 10, 7, 59)), [])
         activities = Downtime.schedule_calls(DT(2026, 3, 10, 9, 0))
         self.assertEqual(len(activities), 1)
-        activity, = open_activities(downtime, '7.2')
+        activity, = open_activities(downtime, codes.DOWNTIME_CALL)
         self.assertEqual(activity.owner, people['manager'])
         self.assertIn('+7 495 123-45-67', activity.note)
         # Once only
         self.assertEqual(len(Downtime.schedule_calls(
                     DT(2026, 3, 10, 10, 0))), 1)
-        self.assertEqual(len(open_activities(downtime, '7.2')), 1)
+        self.assertEqual(len(open_activities(downtime, codes.DOWNTIME_CALL)), 1)
         fault, = Cause.search([('name', '=', 'Terminal fault')])
         with as_user(people['manager']):
             self.assertEqual(Downtime.search([]), [downtime])
@@ -151,7 +152,7 @@ class MrkMonitoringTestCase(ModuleTestCase):
         self.assertEqual(downtime.state, 'cause_found')
         self.assertEqual(downtime.cause, fault)
         self.assertEqual(downtime.calls[0].called_by, people['manager'])
-        self.assertEqual(open_activities(downtime, '7.2'), [])
+        self.assertEqual(open_activities(downtime, codes.DOWNTIME_CALL), [])
 
     @with_transaction()
     def test_escalation_once_to_matrix_and_head(self):
@@ -200,7 +201,7 @@ class MrkMonitoringTestCase(ModuleTestCase):
         self.assertEqual(list(job.terminals), [w['terminals'][0]])
         self.assertEqual(list(job.downtimes), [downtime])
         self.assertEqual(Downtime(downtime.id).state, 'repair_ordered')
-        self.assertEqual(len(open_activities(job, '2.2')), 1)
+        self.assertEqual(len(open_activities(job, codes.FIELD_JOB_SIGNATURE)), 1)
         # Seen again before the job is done: it waits for the job
         with as_user(people['monitoring']):
             Downtime.feed([('SN-1001', DT(2026, 3, 11, 9, 0), None)])
@@ -243,7 +244,7 @@ class MrkMonitoringTestCase(ModuleTestCase):
             Downtime.feed([('SN-1002', None, since)])
         downtime, = Downtime.search([])
         Downtime.schedule_calls(since + datetime.timedelta(hours=2))
-        call, = open_activities(downtime, '7.2')
+        call, = open_activities(downtime, codes.DOWNTIME_CALL)
         self.assertEqual(call.owner, people['manager'])
         fault, = Cause.search([('name', '=', 'Terminal fault')])
         with as_user(people['manager']):
@@ -252,7 +253,7 @@ class MrkMonitoringTestCase(ModuleTestCase):
             Downtime.find_cause([downtime])
         Downtime.escalate(since + datetime.timedelta(hours=24))
         self.assertEqual(
-            {a.owner for a in Activity.open_for([downtime], ['7.3'])},
+            {a.owner for a in Activity.open_for([downtime], [codes.DOWNTIME_LONG])},
             {people['senior'], people['head']})
         with as_user(people['manager']):
             job, = Downtime.start_repair([Downtime(downtime.id)], 'repair')
@@ -364,7 +365,7 @@ class MrkMonitoringTestCase(ModuleTestCase):
         Function = pool.get('mrk.function')
         w = setup_monitoring()
         people = w['people']
-        Function.write([Function.get('7.5.1')],
+        Function.write([Function.get(codes.COMPLAINT_ACCOUNTING_QUESTION)],
             {'owner': people['accountant'].id})
         topic, = Topic.search([('name', '=', 'Payment not received')])
         with as_user(people['manager']):
@@ -396,7 +397,7 @@ class MrkMonitoringTestCase(ModuleTestCase):
         self.assertEqual(second.number, 'О-%s-0002' % year)
         # Friday 13 March + 3 working days: Wednesday 18 March
         self.assertEqual(complaint.deadline, D(2026, 3, 18))
-        activity, = open_activities(complaint, '7.5')
+        activity, = open_activities(complaint, codes.PAYMENT_COMPLAINT)
         self.assertEqual(activity.owner, people['manager'])
         self.assertEqual(activity.deadline, D(2026, 3, 18))
         with Transaction().set_context(mrk_date=D(2026, 3, 19)):
@@ -408,13 +409,13 @@ class MrkMonitoringTestCase(ModuleTestCase):
             Complaint.write([complaint], {
                     'accounting_question': 'Прошёл ли платёж по п/п 512?'})
             Complaint.ask_accounting([complaint])
-        question, = open_activities(complaint, '7.5.1')
+        question, = open_activities(complaint, codes.COMPLAINT_ACCOUNTING_QUESTION)
         self.assertEqual(question.owner, people['accountant'])
         with as_user(people['accountant']):
             Complaint.write([complaint], {
                     'accounting_answer': 'Оплачено 12.03, п/п 512'})
             Complaint.answer([complaint])
-        self.assertEqual(open_activities(complaint, '7.5.1'), [])
+        self.assertEqual(open_activities(complaint, codes.COMPLAINT_ACCOUNTING_QUESTION), [])
         with as_user(people['manager']):
             with self.assertRaises(AccessButtonError):
                 Complaint.answer([second])
