@@ -102,7 +102,7 @@ class MrkBaseTestCase(ModuleTestCase):
         names = {value for name, value in vars(codes).items()
             if name.isupper()}
         self.assertEqual(names, {f.code for f in Function.search([])})
-        self.assertEqual(len(names), 52)
+        self.assertEqual(len(names), 53)
 
     @with_transaction()
     def test_unknown_function_is_named(self):
