@@ -1,0 +1,115 @@
+"""tools/mrk.py serve: gunicorn with several workers, trytond-cron and
+trytond-worker as processes of their own, health URL, access log, clean
+stop (docs/admin.md «Промышленный запуск»)."""
+import configparser
+import json
+import signal
+import time
+from pathlib import Path
+
+from prod_tools import ROOT, RPC, get, serve_command, free_port
+
+
+def children(pid):
+    "The command lines of the processes whose parent is pid"
+    result = []
+    for stat in Path('/proc').glob('[0-9]*/stat'):
+        try:
+            fields = stat.read_text().rsplit(')', 1)[1].split()
+            if int(fields[1]) == pid:
+                result.append((int(stat.parent.name),
+                        stat.parent.joinpath('cmdline').read_bytes()
+                        .replace(b'\0', b' ').decode()))
+        except (OSError, IndexError, ValueError):
+            continue
+    return result
+
+
+def test_serve_workers_cron_worker_health_and_stop(database, processes):
+    uri, name = database
+    port = free_port()
+    server = processes(serve_command(uri, name, port, workers=3))
+    url = 'http://127.0.0.1:%s/' % port
+    body = json.loads(server.wait_for(url + 'health'))
+    assert body['status'] == 'ok'
+    assert body['databases'] == {name: 'ok'}
+    assert body['version'] and body['trytond'].startswith('8.0')
+
+    # The web client and JSON-RPC as sao uses them.
+    status, page = get(url)
+    assert status == 200 and b'<html' in page.lower()
+    rpc = RPC(url, name, 'admin')
+    assert rpc('model.mrk.contract.search_count', [])
+
+    # gunicorn's master with 3 workers, trytond-cron, trytond-worker
+    # ([queue] worker = True in config/trytond-production.conf), each a
+    # process of its own, all without asserts (PYTHONOPTIMIZE).
+    processes_ = dict(children(server.pid))
+    commands = list(processes_.values())
+    assert any('gunicorn' in c for c in commands), commands
+    assert any('trytond-cron' in c for c in commands), commands
+    assert any('trytond-worker' in c for c in commands), commands
+    gunicorn = next(p for p, c in processes_.items() if 'gunicorn' in c)
+    assert len(children(gunicorn)) == 3
+    environ = Path('/proc/%s/environ' % gunicorn).read_bytes()
+    assert b'PYTHONOPTIMIZE=1\0' in environ
+
+    # The access log: one key=value line per request, with its duration.
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and 'path="/health"' not in (
+            server.output()):
+        time.sleep(0.2)
+    line = next(l for l in server.output().splitlines()
+        if 'path="/health"' in l)
+    assert 'status=200' in line and 'duration_ms=' in line
+
+    # SIGTERM (as docker stop, systemd) stops every process of it.
+    assert server.stop(signal.SIGTERM) == 0
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and server.group_alive():
+        time.sleep(0.2)
+    assert not server.group_alive()
+    try:
+        get(url + 'health', timeout=2)
+        answered = True
+    except OSError:
+        answered = False
+    assert not answered
+
+
+def test_health_reports_a_missing_database(database, processes):
+    uri, name = database
+    port = free_port()
+    server = processes(serve_command(uri, name + '_missing', port,
+            workers=1))
+    url = 'http://127.0.0.1:%s/health' % port
+    deadline = time.monotonic() + 60
+    status = None
+    while time.monotonic() < deadline:
+        try:
+            status, body = get(url, timeout=5)
+            break
+        except OSError:
+            time.sleep(0.3)
+    assert status == 503, server.output()[-2000:]
+    body = json.loads(body)
+    assert body['status'] == 'error'
+    assert name + '_missing' in body['databases']
+    server.stop(signal.SIGINT)
+
+
+def test_production_config_agrees_with_development_config():
+    "The options of config/trytond.conf are the same in production"
+    development = configparser.RawConfigParser()
+    development.read(ROOT / 'config' / 'trytond.conf')
+    production = configparser.RawConfigParser()
+    production.read(ROOT / 'config' / 'trytond-production.conf')
+    for section in development.sections():
+        for option, value in development.items(section):
+            assert production.get(section, option, fallback=None) == value, (
+                section, option)
+    # Nothing secret, nothing that the environment must give.
+    assert not production.has_option('database', 'uri')
+    assert not production.has_option('email', 'uri')
+    assert production.get('cache', 'clean_timeout') == '0'
+    assert production.getboolean('queue', 'worker')
