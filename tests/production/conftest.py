@@ -4,7 +4,9 @@ trytond-worker) on PostgreSQL, the compose services run directly, backups.
 They always run on PostgreSQL: TRYTOND_DATABASE_URI when it names one,
 postgresql://postgres@127.0.0.1:5432/ otherwise. The session creates one
 demo database mrk_prod_<pid>_<random> (tools/mrk.py setup) shared by the
-tests and drops it, with its file store, at the end.
+tests and drops it, with its file store, at the end
+(MRK_PRODUCTION_TEST_DATABASE=<name> uses an existing demo database
+instead and keeps it: setting the demo up takes minutes).
 """
 import os
 import secrets
@@ -25,6 +27,11 @@ from prod_tools import (  # noqa: E402
 def database():
     "(uri, name) of a PostgreSQL database with MRK and its demo data"
     uri = postgresql_uri()
+    existing = os.environ.get('MRK_PRODUCTION_TEST_DATABASE')
+    if existing:
+        # A demo database made before (tools/mrk.py setup), kept after.
+        yield uri, existing
+        return
     name = 'mrk_prod_%s_%s' % (os.getpid(), secrets.token_hex(3))
     try:
         subprocess.run([sys.executable, str(MRK), 'setup', '--db', uri,
