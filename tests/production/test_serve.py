@@ -3,11 +3,13 @@ trytond-worker as processes of their own, health URL, access log, clean
 stop (docs/admin.md «Промышленный запуск»)."""
 import configparser
 import json
+import os
 import signal
+import sys
 import time
 from pathlib import Path
 
-from prod_tools import ROOT, RPC, get, serve_command, free_port
+from prod_tools import MRK, ROOT, RPC, free_port, get, serve_command
 
 
 def children(pid):
@@ -78,10 +80,13 @@ def test_serve_workers_cron_worker_health_and_stop(database, processes):
 
 
 def test_health_reports_a_missing_database(database, processes):
+    "/health answers 503 (the load balancer stops sending users there)"
     uri, name = database
     port = free_port()
-    server = processes(serve_command(uri, name + '_missing', port,
-            workers=1))
+    env = dict(os.environ, TRYTOND_WEB__LISTEN='127.0.0.1:%s' % port,
+        MRK_WORKERS='1')
+    server = processes([sys.executable, str(MRK), 'app', '--db', uri,
+            '--name', name + '_missing'], env=env)
     url = 'http://127.0.0.1:%s/health' % port
     deadline = time.monotonic() + 60
     status = None
@@ -95,7 +100,7 @@ def test_health_reports_a_missing_database(database, processes):
     body = json.loads(body)
     assert body['status'] == 'error'
     assert name + '_missing' in body['databases']
-    server.stop(signal.SIGINT)
+    assert server.stop(signal.SIGTERM) == 0
 
 
 def test_production_config_agrees_with_development_config():
