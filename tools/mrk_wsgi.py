@@ -11,6 +11,7 @@ URL, hence this route of its own.
 """
 import csv
 import json
+import logging
 import os
 from importlib import metadata
 from io import StringIO
@@ -21,6 +22,12 @@ from trytond.protocols.wrappers import Response
 from trytond.transaction import Transaction
 
 __all__ = ['app']
+
+# trytond's application reads TRYTOND_LOGGING_CONFIG with
+# logging.config.fileConfig, which disables the loggers that exist already:
+# gunicorn's access and error logs are enabled again.
+for _name in ['gunicorn.access', 'gunicorn.error']:
+    logging.getLogger(_name).disabled = False
 
 
 def database_names():

@@ -8,6 +8,9 @@ import signal
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlparse
+
+import psycopg
 
 from prod_tools import MRK, ROOT, RPC, free_port, get, serve_command
 
@@ -79,27 +82,30 @@ def test_serve_workers_cron_worker_health_and_stop(database, processes):
     assert not answered
 
 
-def test_health_reports_a_missing_database(database, processes):
-    "/health answers 503 (the load balancer stops sending users there)"
+def test_health_reports_an_unreachable_database(database, processes):
+    """/health answers 503 when the database stops answering (the load
+    balancer stops sending users there), 200 again once it is back"""
     uri, name = database
     port = free_port()
     env = dict(os.environ, TRYTOND_WEB__LISTEN='127.0.0.1:%s' % port,
         MRK_WORKERS='1')
     server = processes([sys.executable, str(MRK), 'app', '--db', uri,
-            '--name', name + '_missing'], env=env)
+            '--name', name], env=env)
     url = 'http://127.0.0.1:%s/health' % port
-    deadline = time.monotonic() + 60
-    status = None
-    while time.monotonic() < deadline:
+    server.wait_for(url)
+    conninfo = urlparse(uri)._replace(path='/postgres').geturl()
+    with psycopg.connect(conninfo, autocommit=True) as conn:
         try:
-            status, body = get(url, timeout=5)
-            break
-        except OSError:
-            time.sleep(0.3)
-    assert status == 503, server.output()[-2000:]
+            conn.execute('ALTER DATABASE "%s" ALLOW_CONNECTIONS false' % name)
+            conn.execute('SELECT pg_terminate_backend(pid) '
+                'FROM pg_stat_activity WHERE datname = %s', (name,))
+            status, body = get(url, timeout=120)
+        finally:
+            conn.execute('ALTER DATABASE "%s" ALLOW_CONNECTIONS true' % name)
+    assert status == 503, body
     body = json.loads(body)
-    assert body['status'] == 'error'
-    assert name + '_missing' in body['databases']
+    assert body['status'] == 'error' and body['databases'][name] != 'ok'
+    server.wait_for(url, timeout=60)
     assert server.stop(signal.SIGTERM) == 0
 
 
