@@ -88,14 +88,17 @@ def run(url, db, login, password, users, seconds):
     inns = [p['code'] for p in first.model('party.identifier',
             'search_read', [('type', '=', 'ru_inn')], 0, 50, None, ['code'])
         ] or ['77']
+    # Each user saves a task of its own: users saving the same record at
+    # the same moment wait on its lock, which is not the load measured.
     activities = first.model('mrk.activity', 'search',
-        [('state', '=', 'open')], 0, 1, None)
+        [('state', '=', 'open')], 0, users, None)
     timings, errors = defaultdict(list), defaultdict(list)
     timings['login'] = [c.login_ms for c in clients]
     stop = threading.Event()
     threads = [threading.Thread(target=user_loop, args=(c, stop, timings,
-                errors, inns, activities[0] if activities else None))
-        for c in clients]
+                errors, inns, activities[i % len(activities)]
+                if activities else None))
+        for i, c in enumerate(clients)]
     for thread in threads:
         thread.start()
     time.sleep(seconds)
