@@ -130,6 +130,11 @@ def test_compose_names_only_what_exists():
         assert services[name]['depends_on']['setup']['condition'] == (
             'service_completed_successfully')
     assert 'healthcheck' in services['postgres']
+    # The image is built from the project's files, not from what a
+    # checkout has built or installed locally.
+    ignored = (ROOT / '.dockerignore').read_text().split()
+    for local_only in ['.venv', 'var', 'web/node_modules', '.env']:
+        assert local_only in ignored, local_only
     # Nothing secret is written: the passwords come from the environment.
     text = (ROOT / 'docker-compose.yml').read_text()
     for secret in re.findall(r'PASSWORD: (.*)', text):
