@@ -208,7 +208,14 @@ def service_command(service, name):
 
 def test_compose_services_start_and_answer(database, processes):
     uri, name = database
-    filestore = Path(tempfile.mkdtemp(prefix='mrk-files-'))
+    filestore = tempfile.TemporaryDirectory(prefix='mrk-files-')
+    try:
+        services_start_and_answer(uri, name, Path(filestore.name), processes)
+    finally:
+        filestore.cleanup()
+
+
+def services_start_and_answer(uri, name, filestore, processes):
 
     # setup: creates or updates the database, then ends with 0
     setup = subprocess.run(service_command('setup', name),
