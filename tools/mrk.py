@@ -372,6 +372,19 @@ def queue_worker(env):
     return value.strip().lower() in {'1', 'true', 'yes', 'on'}
 
 
+# The watchdog of serve: it waits for serve's end (its stdin, a pipe only
+# serve holds, is closed however serve ends, SIGKILL included), then stops
+# the process groups of the servers, their children too.
+WATCHDOG = """import os, signal, sys
+sys.stdin.buffer.read()
+for group in sys.argv[1:]:
+    try:
+        os.killpg(int(group), signal.SIGTERM)
+    except (ProcessLookupError, PermissionError):
+        pass
+"""
+
+
 def serve(uri, name, port, host='0.0.0.0', workers=None, config=None,
         do_setup=True, demo=False):
     """gunicorn, trytond-cron and (with [queue] worker) trytond-worker,
@@ -387,6 +400,9 @@ def serve(uri, name, port, host='0.0.0.0', workers=None, config=None,
     # workers, the cron's pool) are stopped together.
     processes = [subprocess.Popen(c, env=env, start_new_session=True)
         for c in commands]
+    watchdog = subprocess.Popen([sys.executable, '-c', WATCHDOG,
+            *(str(p.pid) for p in processes)], stdin=subprocess.PIPE,
+        start_new_session=True)
     print('MRK is serving http://%s:%s/ (%s)' % (host, port,
             ', '.join('%s pid %s' % (Path(c[0]).name, p.pid)
                 for c, p in zip(commands, processes))))
@@ -415,6 +431,8 @@ def serve(uri, name, port, host='0.0.0.0', workers=None, config=None,
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+        watchdog.stdin.close()
+        watchdog.wait()
     codes = [p.returncode for p in processes]
     return 0 if stopping else (max(abs(c) for c in codes) or 1)
 

@@ -151,6 +151,10 @@ class Process:
         return True
 
     def close(self):
+        # serve stops the processes it started (their own groups) on
+        # SIGTERM; SIGKILL is the last resort.
+        if self.process.poll() is None:
+            self.stop(signal.SIGTERM)
         if self.process.poll() is None or self.group_alive():
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)

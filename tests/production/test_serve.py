@@ -30,6 +30,14 @@ def children(pid):
     return result
 
 
+def group_alive(pgid):
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def test_serve_workers_cron_worker_health_and_stop(database, processes):
     uri, name = database
     port = free_port()
@@ -80,6 +88,28 @@ def test_serve_workers_cron_worker_health_and_stop(database, processes):
     except OSError:
         answered = False
     assert not answered
+
+
+def test_serve_killed_leaves_no_server_running(database, processes):
+    "Even when serve is killed (SIGKILL), its servers do not run on"
+    uri, name = database
+    port = free_port()
+    server = processes(serve_command(uri, name, port, workers=1))
+    server.wait_for('http://127.0.0.1:%s/health' % port)
+    started = [pid for pid, command in children(server.pid)
+        if any(n in command for n in ['gunicorn', 'trytond-cron',
+                'trytond-worker'])]
+    assert len(started) == 3
+    server.process.send_signal(signal.SIGKILL)
+    server.process.wait()
+    # gunicorn's workers and the pools of the cron and the worker too:
+    # every process of the groups of the three servers.
+    def alive():
+        return [pid for pid in started if group_alive(pid)]
+    deadline = time.monotonic() + 45
+    while time.monotonic() < deadline and alive():
+        time.sleep(0.3)
+    assert not alive()
 
 
 def test_health_reports_an_unreachable_database(database, processes):
