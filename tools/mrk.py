@@ -407,10 +407,11 @@ def serve(uri, name, port, host='0.0.0.0', workers=None, config=None,
             ', '.join('%s pid %s' % (Path(c[0]).name, p.pid)
                 for c, p in zip(commands, processes))))
     sys.stdout.flush()
-    stopping = []
+    stopping = []  # a signal asked to stop
 
     def stop(*args):
-        stopping.append(True)
+        if args:
+            stopping.append(args[0])
         for process in processes:
             if process.poll() is None:
                 try:
@@ -433,8 +434,15 @@ def serve(uri, name, port, host='0.0.0.0', workers=None, config=None,
                 process.wait()
         watchdog.stdin.close()
         watchdog.wait()
-    codes = [p.returncode for p in processes]
-    return 0 if stopping else (max(abs(c) for c in codes) or 1)
+    if stopping:
+        return 0
+    # One of them ended by itself: serve fails, to be started again.
+    ended = [p for p in processes if p.returncode not in {None, 0}
+        and p.returncode != -signal.SIGTERM]
+    print('MRK stopped: %s ended' % ', '.join('%s (exit code %s)'
+            % (Path(p.args[0]).name, p.returncode) for p in ended)
+        if ended else 'MRK stopped: a server ended', file=sys.stderr)
+    return 1
 
 
 def exec_command(command, env):

@@ -5,6 +5,7 @@ import configparser
 import json
 import os
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -154,3 +155,23 @@ def test_production_config_agrees_with_development_config():
     assert not production.has_option('email', 'uri')
     assert production.get('cache', 'clean_timeout') == '0'
     assert production.getboolean('queue', 'worker')
+
+
+def test_serve_fails_when_a_server_ends(database):
+    """A server that cannot start (no such database) ends serve with exit
+    code 1, and stops the others: systemd or Docker start it again"""
+    uri, name = database
+    missing = name + '_missing'
+    result = subprocess.run(serve_command(uri, missing, free_port(),
+            workers=1), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1
+    assert 'MRK stopped:' in result.stderr and 'ended' in result.stderr
+    assert not [pid for pid in Path('/proc').glob('[0-9]*')
+        if missing.encode() in _cmdline(pid)]
+
+
+def _cmdline(path):
+    try:
+        return (path / 'cmdline').read_bytes()
+    except OSError:
+        return b''
