@@ -2,6 +2,9 @@
 #
 #   make run                       SQLite under var/db, demo data, http://127.0.0.1:8000
 #   make run DB=postgresql://postgres@127.0.0.1:5432/   the same on PostgreSQL
+#   make serve DB=postgresql://postgres@127.0.0.1:5432/ WORKERS=4
+#                                  production: gunicorn, trytond-cron and
+#                                  trytond-worker (docs/admin.md)
 #   make test                      every test, SQLite in memory
 #   make test TRYTOND_DATABASE_URI=postgresql://postgres@127.0.0.1:5432/
 
@@ -12,11 +15,15 @@ DB ?=
 NAME ?= mrk
 PORT ?= 8000
 PYTEST_ARGS ?=
+WORKERS ?= 0
 
-.PHONY: run setup test system-deps venv webroot clean
+.PHONY: run serve setup test system-deps venv webroot clean
 
 run: venv webroot
 	$(BIN)/python tools/mrk.py run --db "$(DB)" --name "$(NAME)" --port "$(PORT)"
+
+serve: venv webroot
+	$(BIN)/python tools/mrk.py serve --db "$(DB)" --name "$(NAME)" --port "$(PORT)" --workers "$(WORKERS)"
 
 setup: venv
 	$(BIN)/python tools/mrk.py setup --db "$(DB)" --name "$(NAME)"

@@ -2,12 +2,24 @@
 
     python tools/mrk.py setup [--db URI] [--name NAME] [--no-demo]
     python tools/mrk.py run   [--db URI] [--name NAME] [--port 8000]
+    python tools/mrk.py serve [--db URI] [--name NAME] [--port 8000]
+                              [--host 0.0.0.0] [--workers N] [--no-setup]
+    python tools/mrk.py app | cron | worker   (one process, for containers)
 
 The database URI defaults to SQLite with its files under var/db; a
 PostgreSQL URI (postgresql://user@127.0.0.1:5432/) creates the database
 NAME there if it is missing. setup activates every module under addons/
 with Russian, and loads the demo data once; it is repeated only when the
 modules' files change, so a second run starts in seconds.
+
+run is the development server (werkzeug, one process). serve is the
+production one: gunicorn with N worker processes serving trytond's
+application and the web root (tools/mrk_wsgi.py, with /health),
+trytond-cron as its own process and trytond-worker when [queue] worker is
+on, all stopped together on Ctrl-C / SIGTERM. Its configuration is
+TRYTOND_CONFIG (config/trytond-production.conf by default) and the
+TRYTOND_* environment; app, cron and worker run one of these processes in
+the foreground (the services of docker-compose.yml).
 """
 import argparse
 import hashlib
@@ -18,12 +30,19 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / 'var'
 CONFIG = ROOT / 'config' / 'trytond.conf'
+PRODUCTION_CONFIG = ROOT / 'config' / 'trytond-production.conf'
+# gunicorn's access log, one line per request as key=value pairs, with the
+# duration in milliseconds.
+ACCESS_LOG_FORMAT = ('access remote=%(h)s method=%(m)s path="%(U)s" '
+    'query="%(q)s" status=%(s)s bytes=%(B)s duration_ms=%(M)s '
+    'agent="%(a)s"')
 BIN = Path(sys.executable).parent
 ADMIN_EMAIL = 'admin@mrk.example'
 
@@ -52,8 +71,9 @@ def environment(uri):
     env = os.environ.copy()
     env['TRYTOND_CONFIG'] = str(CONFIG)
     env['TRYTOND_DATABASE__URI'] = uri
-    env['TRYTOND_DATABASE__PATH'] = str(VAR / 'db')
-    env['TRYTOND_WEB__ROOT'] = str(VAR / 'www')
+    # A container gives its own file store and web root.
+    env.setdefault('TRYTOND_DATABASE__PATH', str(VAR / 'db'))
+    env.setdefault('TRYTOND_WEB__ROOT', str(VAR / 'www'))
     return env
 
 
@@ -107,13 +127,16 @@ def setup(uri, name, demo=True, quiet=False):
     if not created and stamp.exists() and stamp.read_text() == digest:
         return False
     with tempfile.NamedTemporaryFile('w', delete=False) as passfile:
-        passfile.write(demo_admin_password() + '\n')
+        # A production database takes its admin's password from the
+        # environment, never the demo's.
+        passfile.write((os.environ.get('MRK_ADMIN_PASSWORD')
+                or demo_admin_password()) + '\n')
     env = environment(uri)
     env['TRYTONPASSFILE'] = passfile.name
     try:
         command = [str(BIN / 'trytond-admin'), '-c', str(CONFIG), '-d', name,
             '-u', *modules(), '--activate-dependencies', '-l', 'ru',
-            '--email', ADMIN_EMAIL]
+            '--email', os.environ.get('MRK_ADMIN_EMAIL') or ADMIN_EMAIL]
         if not created:
             command.append('--all')
         subprocess.run(command, env=env, check=True,
@@ -276,17 +299,194 @@ def run(uri, name, port, demo=True):
     return server.returncode or 0
 
 
+def production_environment(uri, name, config=None):
+    """The environment of the production processes: TRYTOND_* from the
+    caller's environment (secrets: the database URI with its password,
+    the SMTP URI …), the configuration file, the database name"""
+    env = os.environ.copy()
+    env['TRYTOND_CONFIG'] = str(config or env.get('TRYTOND_CONFIG')
+        or PRODUCTION_CONFIG)
+    if uri:
+        env['TRYTOND_DATABASE__URI'] = uri
+    env.setdefault('TRYTOND_DATABASE__URI', 'sqlite://')
+    env.setdefault('TRYTOND_DATABASE__PATH', str(VAR / 'db'))
+    env.setdefault('TRYTOND_WEB__ROOT', str(VAR / 'www'))
+    if name:
+        env['TRYTOND_DATABASE_NAMES'] = name
+    env.setdefault('TRYTOND_DATABASE_NAMES', 'mrk')
+    env.setdefault('TRYTOND_LOGGING_CONFIG',
+        str(ROOT / 'config' / 'logging-production.conf'))
+    # trytond's browse asserts the type of every id of every record
+    # (ModelStorage.__init__), which is quadratic in the size of a batch:
+    # the server processes run without asserts.
+    env['PYTHONOPTIMIZE'] = '1'
+    env.setdefault('PYTHONUNBUFFERED', '1')
+    return env
+
+
+def default_workers():
+    "2 × the processors, as gunicorn advises for synchronous workers"
+    return 2 * (os.cpu_count() or 1)
+
+
+def app_command(env, workers=None, listen=None):
+    "gunicorn serving trytond and the web root on listen (host:port)"
+    if not listen:
+        import configparser
+        parser = configparser.RawConfigParser()
+        parser.read(env['TRYTOND_CONFIG'])
+        listen = (env.get('TRYTOND_WEB__LISTEN')
+            or parser.get('web', 'listen', fallback='0.0.0.0:8000'))
+    workers = workers or int(env.get('MRK_WORKERS') or default_workers())
+    return [str(BIN / 'gunicorn'),
+        '--workers', str(workers),
+        '--bind', listen,
+        '--pythonpath', str(ROOT / 'tools'),
+        # Documents are converted by LibreOffice within the request.
+        '--timeout', env.get('MRK_TIMEOUT', '300'),
+        '--graceful-timeout', '30',
+        '--access-logfile', '-',
+        '--access-logformat', ACCESS_LOG_FORMAT,
+        '--error-logfile', '-',
+        'mrk_wsgi:app']
+
+
+def cron_command(env):
+    return [str(BIN / 'trytond-cron'), '-c', env['TRYTOND_CONFIG'],
+        '-d', *env['TRYTOND_DATABASE_NAMES'].split(',')]
+
+
+def worker_command(env):
+    return [str(BIN / 'trytond-worker'), '-c', env['TRYTOND_CONFIG'],
+        '-d', *env['TRYTOND_DATABASE_NAMES'].split(',')]
+
+
+def queue_worker(env):
+    "True when the configuration sends tasks to trytond's queue"
+    import configparser
+    parser = configparser.RawConfigParser()
+    parser.read(env['TRYTOND_CONFIG'])
+    value = parser.get('queue', 'worker', fallback=None)
+    if value is None:
+        value = env.get('TRYTOND_QUEUE__WORKER', 'False')
+    return value.strip().lower() in {'1', 'true', 'yes', 'on'}
+
+
+# The watchdog of serve: it waits for serve's end (its stdin, a pipe only
+# serve holds, is closed however serve ends, SIGKILL included), then stops
+# the process groups of the servers, their children too.
+WATCHDOG = """import os, signal, sys
+sys.stdin.buffer.read()
+for group in sys.argv[1:]:
+    try:
+        os.killpg(int(group), signal.SIGTERM)
+    except (ProcessLookupError, PermissionError):
+        pass
+"""
+
+
+def serve(uri, name, port, host='0.0.0.0', workers=None, config=None,
+        do_setup=True, demo=False):
+    """gunicorn, trytond-cron and (with [queue] worker) trytond-worker,
+    each a process of its own, until Ctrl-C or SIGTERM"""
+    env = production_environment(uri, name, config)
+    if do_setup:
+        setup(env['TRYTOND_DATABASE__URI'], name, demo=demo)
+    commands = [app_command(env, workers, '%s:%s' % (host, port)),
+        cron_command(env)]
+    if queue_worker(env):
+        commands.append(worker_command(env))
+    # Each a session of its own: a process and its children (gunicorn's
+    # workers, the cron's pool) are stopped together.
+    processes = [subprocess.Popen(c, env=env, start_new_session=True)
+        for c in commands]
+    watchdog = subprocess.Popen([sys.executable, '-c', WATCHDOG,
+            *(str(p.pid) for p in processes)], stdin=subprocess.PIPE,
+        start_new_session=True)
+    print('MRK is serving http://%s:%s/ (%s)' % (host, port,
+            ', '.join('%s pid %s' % (Path(c[0]).name, p.pid)
+                for c, p in zip(commands, processes))))
+    sys.stdout.flush()
+    stopping = []  # a signal asked to stop
+
+    def stop(*args):
+        if args:
+            stopping.append(args[0])
+        for process in processes:
+            if process.poll() is None:
+                try:
+                    os.killpg(process.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        # Until one of them ends (or is stopped): then all of them end.
+        while not stopping and all(p.poll() is None for p in processes):
+            time.sleep(0.5)
+    finally:
+        stop()
+        for process in processes:
+            try:
+                process.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        watchdog.stdin.close()
+        watchdog.wait()
+    if stopping:
+        return 0
+    # One of them ended by itself: serve fails, to be started again.
+    ended = [p for p in processes if p.returncode not in {None, 0}
+        and p.returncode != -signal.SIGTERM]
+    print('MRK stopped: %s ended' % ', '.join('%s (exit code %s)'
+            % (Path(p.args[0]).name, p.returncode) for p in ended)
+        if ended else 'MRK stopped: a server ended', file=sys.stderr)
+    return 1
+
+
+def exec_command(command, env):
+    "Replace this process with command (the container's main process)"
+    sys.stdout.flush()
+    os.execve(command[0], command, env)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('command', choices=['setup', 'run', 'demo'])
+    parser.add_argument('command', choices=['setup', 'run', 'demo', 'serve',
+            'app', 'cron', 'worker'])
     parser.add_argument('--db', default='',
         help="database URI; SQLite under var/db when empty")
     parser.add_argument('--name', default='mrk', help="database name")
     parser.add_argument('--port', default='8000')
     parser.add_argument('--no-demo', dest='demo', action='store_false')
+    parser.add_argument('--demo', dest='demo', action='store_true',
+        default=None, help="serve: load the demo data into a new database")
+    parser.add_argument('--host', default='0.0.0.0')
+    parser.add_argument('--workers', type=int, default=0,
+        help="serve: gunicorn workers, 2 × processors by default")
+    parser.add_argument('--config', default='',
+        help="serve: trytond configuration (TRYTOND_CONFIG, "
+        "config/trytond-production.conf by default)")
+    parser.add_argument('--no-setup', dest='do_setup', action='store_false',
+        help="serve: do not create or update the database first")
     options = parser.parse_args(argv)
-    uri = options.db or 'sqlite://'
+    if options.command in {'serve', 'app', 'cron', 'worker'}:
+        env = production_environment(options.db, options.name
+            if options.name != 'mrk' or 'TRYTOND_DATABASE_NAMES'
+            not in os.environ else None, options.config)
+        if options.command == 'serve':
+            return serve(options.db, env['TRYTOND_DATABASE_NAMES'],
+                options.port, host=options.host,
+                workers=options.workers or None, config=options.config,
+                do_setup=options.do_setup, demo=bool(options.demo))
+        command = {'app': app_command, 'cron': cron_command,
+            'worker': worker_command}[options.command](env)
+        exec_command(command, env)
+    if options.demo is None:
+        options.demo = True
+    uri = options.db or os.environ.get('TRYTOND_DATABASE__URI') or 'sqlite://'
     if options.command == 'setup':
         setup(uri, options.name, demo=options.demo)
     elif options.command == 'demo':
