@@ -65,7 +65,7 @@ class MrkBaseTestCase(ModuleTestCase):
 
     @with_transaction()
     def test_matrix_covers_every_seed_function(self):
-        "The matrix holds every code 1.1 … 9.3 of the seed with a role"
+        "The matrix holds every code 1.1 … 9.3 of the seed with a role, and 7.5.1"
         pool = Pool()
         Function = pool.get('mrk.function')
         matrix = {f.code for f in Function.search([])}
@@ -76,7 +76,9 @@ class MrkBaseTestCase(ModuleTestCase):
             | {'6.%d' % i for i in range(1, 12)}
             | {'7.%d' % i for i in range(1, 6)}
             | {'8.%d' % i for i in range(1, 9)}
-            | {'9.%d' % i for i in range(1, 4)})
+            | {'9.%d' % i for i in range(1, 4)}
+            # 7.5's question to accounting, a step of its own owner
+            | {codes.COMPLAINT_ACCOUNTING_QUESTION})
         self.assertEqual(matrix, expected)
         # The shipped split (DESIGN §6): contract control to the senior
         # manager, calls to the client manager, journals to the office
