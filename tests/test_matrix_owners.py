@@ -29,7 +29,7 @@ from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 ROOT = Path(__file__).resolve().parents[1]
-MODULES = ['mrk_rent', 'mrk_field_jobs', 'mrk_monitoring']
+MODULES = ['mrk_rent', 'mrk_field_jobs', 'mrk_monitoring', 'mrk_documents']
 D = datetime.date
 # The approvals and the setting that names their approver
 APPROVALS = {
@@ -51,6 +51,7 @@ COVERED = {
     codes.MONITORING_RECONCILIATION, codes.PAYMENT_REGISTRY,
     codes.REGISTRY_RECONCILIATION, codes.DOWNTIME_CALL, codes.DOWNTIME_LONG,
     codes.PAYMENT_COMPLAINT, codes.COMPLAINT_ACCOUNTING_QUESTION,
+    codes.DOCUMENT_RETURN_REMINDER, codes.DOCUMENT_RETURN_DELAY,
     }
 
 
@@ -334,17 +335,21 @@ class MatrixOwnersTestCase(DatabaseTestCase):
         terminal, = make_terminals('SN-7001')
         Placement.install([terminal], point, D(2026, 3, 1))
         owners = {code: self.reassign(people, code)
-            for code in ['7.2', '7.3', '7.5', '7.5.1']}
+            for code in [codes.DOWNTIME_CALL, codes.DOWNTIME_LONG,
+                codes.PAYMENT_COMPLAINT,
+                codes.COMPLAINT_ACCOUNTING_QUESTION]}
         since = datetime.datetime(2026, 3, 10, 6, 0)
         with as_user(people['monitoring']):
             Downtime.feed([('SN-7001', None, since)])
         downtime, = Downtime.search([])
         Downtime.schedule_calls(since + datetime.timedelta(hours=3))
-        self.assertOwner([downtime], '7.2', owners['7.2'])
+        self.assertOwner([downtime], codes.DOWNTIME_CALL,
+            owners[codes.DOWNTIME_CALL])
         Downtime.escalate(since + datetime.timedelta(hours=25))
         Activity = pool.get('mrk.activity')
-        self.assertIn(owners['7.3'], {a.owner
-                for a in Activity.open_for([downtime], ['7.3'])})
+        self.assertIn(owners[codes.DOWNTIME_LONG], {a.owner
+                for a in Activity.open_for(
+                    [downtime], [codes.DOWNTIME_LONG])})
         topic, = Topic.search([], limit=1)
         with as_user(people['senior']):
             complaint, = Complaint.create([{
@@ -354,10 +359,35 @@ class MatrixOwnersTestCase(DatabaseTestCase):
                         'text': 'Платёж не поступил',
                         'accounting_question': 'Был ли платёж?',
                         }])
-        self.assertOwner([complaint], '7.5', owners['7.5'])
+        self.assertOwner([complaint], codes.PAYMENT_COMPLAINT,
+            owners[codes.PAYMENT_COMPLAINT])
         with as_user(people['senior']):
             Complaint.ask_accounting([complaint])
-        self.assertOwner([complaint], '7.5.1', owners['7.5.1'])
+        self.assertOwner([complaint], codes.COMPLAINT_ACCOUNTING_QUESTION,
+            owners[codes.COMPLAINT_ACCOUNTING_QUESTION])
+
+    # -- documents (6.6, 6.7) -----------------------------------------------
+
+    @with_transaction()
+    def test_document_codes(self):
+        """The call about a document overdue back (6.6) and its escalation
+        after the grace (6.7) go to the matrix's owners"""
+        from trytond.modules.mrk_documents.tests.tools import make_document
+        Document = Pool().get('mrk.document')
+        people = self.setup()
+        owners = {code: self.reassign(people, code)
+            for code in [codes.DOCUMENT_RETURN_REMINDER,
+                codes.DOCUMENT_RETURN_DELAY]}
+        party = make_party(manager=people['manager'])
+        document = make_document(party, kind='amendment', number='ДС-1')
+        # Sent on 2 March: due back on 16 March, late after the 23rd
+        Document.send([document], date=D(2026, 3, 2))
+        Document.remind_returns(date=D(2026, 3, 16))
+        self.assertOwner([document], codes.DOCUMENT_RETURN_REMINDER,
+            owners[codes.DOCUMENT_RETURN_REMINDER])
+        Document.remind_returns(date=D(2026, 3, 24))
+        self.assertOwner([document], codes.DOCUMENT_RETURN_DELAY,
+            owners[codes.DOCUMENT_RETURN_DELAY])
 
     # -- rent (8.3–8.8, 9.1–9.3) -------------------------------------------
 
