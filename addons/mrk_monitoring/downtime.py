@@ -12,7 +12,6 @@ import datetime
 
 from sql import Literal, Null
 from sql.aggregate import Count
-from sql.conditionals import Coalesce
 
 from trytond.i18n import gettext
 from trytond.model import (
@@ -21,7 +20,7 @@ from trytond.modules.mrk_base.model import (
     WorkflowGuardMixin, check_write_rule, rec_name_domain)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, Id, If
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.modules.mrk_base import codes
 
@@ -313,17 +312,14 @@ class Downtime(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         placements, one query per slice of terminals"""
         pool = Pool()
         Placement = pool.get('mrk.terminal.placement')
-        Point = pool.get('mrk.point')
-        placement = Placement.__table__()
-        point = Point.__table__()
+        join, placement, point, charged = Placement.charged_contract_query()
         cursor = Transaction().connection.cursor()
         result = {}
-        for sub_ids in grouped_slice(terminal_ids):
-            cursor.execute(*placement.join(point,
-                    condition=placement.point == point.id).select(
+        for sub_ids in grouped_slice(terminal_ids, 1000):
+            cursor.execute(*join.select(
                     placement.terminal, placement.point, point.party,
-                    Coalesce(placement.contract, point.contract),
-                    where=reduce_ids(placement.terminal, list(sub_ids))
+                    charged,
+                    where=placement.terminal.in_(list(sub_ids))
                     & (placement.removed_on == Null),
                     order_by=[placement.installed_on.asc, placement.id.asc]))
             for terminal, point_id, party, contract in cursor:
@@ -360,9 +356,9 @@ class Downtime(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         cursor = Transaction().connection.cursor()
         terminals = list({d.terminal.id for d in downtimes
                 if d.state in OPEN_STATES})
-        for sub_ids in grouped_slice(terminals):
+        for sub_ids in grouped_slice(terminals, 1000):
             cursor.execute(*table.select(table.terminal,
-                    where=reduce_ids(table.terminal, list(sub_ids))
+                    where=table.terminal.in_(list(sub_ids))
                     & table.state.in_(OPEN_STATES),
                     group_by=[table.terminal],
                     having=Literal(1) < Count(table.id)))
@@ -613,17 +609,17 @@ class Downtime(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         table = cls.__table__()
         serials = list({s for s, _, _ in statuses})
         terminals = {}
-        for sub in grouped_slice(serials):
+        for sub in grouped_slice(serials, 1000):
             cursor.execute(*terminal_table.select(
                     terminal_table.serial_number, terminal_table.id,
                     where=terminal_table.serial_number.in_(list(sub))))
             terminals.update(cursor)
         open_downtimes = {}
         ids = list(terminals.values())
-        for sub_ids in grouped_slice(ids):
+        for sub_ids in grouped_slice(ids, 1000):
             cursor.execute(*table.select(
                     table.terminal, table.id, table.state, table.field_job,
-                    where=reduce_ids(table.terminal, list(sub_ids))
+                    where=table.terminal.in_(list(sub_ids))
                     & table.state.in_(OPEN_STATES)))
             for terminal, id_, state, job in cursor:
                 open_downtimes[terminal] = (id_, state, job)

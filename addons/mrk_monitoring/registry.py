@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 
@@ -48,11 +48,11 @@ class RegistryLine(metaclass=PoolMeta):
             contracts = list({l.contract.id for l in month_lines
                     if l.contract})
             hours = defaultdict(float)
-            for sub_ids in grouped_slice(contracts):
+            for sub_ids in grouped_slice(contracts, 1000):
                 cursor.execute(*table.select(
                         table.contract, table.terminal, table.since,
                         table.until,
-                        where=reduce_ids(table.contract, list(sub_ids))
+                        where=table.contract.in_(list(sub_ids))
                         & (table.since < end)
                         & ((table.until == None)  # noqa: E711
                             | (table.until > start))))
