@@ -297,6 +297,16 @@ class Sao:
         page.wait_for_function('''() => document.querySelector(
             '#menu tbody tr').offsetParent !== null
             || document.querySelectorAll('#tablist > li').length > 0''')
+        # The role's landing screens open one after the other: wait until
+        # no tab has been added for a second, so that a test's own screen is
+        # not covered by a landing screen opening late.
+        previous = -1
+        for _ in range(30):
+            count = page.locator('#tablist > li').count()
+            if count == previous:
+                break
+            previous = count
+            page.wait_for_timeout(1000)
 
     def menu_entry(self, page, labels):
         "The menu entry titled one of labels (Russian, English)"
