@@ -2,7 +2,7 @@
 
 A WSGI application on loopback answering the operations of the module's
 RentExchange.wsdl in SOAP 1.1 and 1.2, as 1C's administrators describe it
-(/work/shared/onec/README.md): HTTP Basic authentication with a UTF-8
+(the behaviour documented in docs/1c.md and the module README): HTTP Basic authentication with a UTF-8
 (Cyrillic) login, upserts kept by ExternalId (same Ref the second time,
 status Updated), INN checked (item-level Error), an unknown
 CounterpartyRef or ContractRef or OwnerRef refused with a fault, files
