@@ -3,8 +3,8 @@
 A WSGI application on loopback answering the operations of the module's
 RentExchange.wsdl in SOAP 1.1 and 1.2, as 1C's administrators describe it
 (the behaviour documented in docs/1c.md and the module README): HTTP Basic
-authentication with a UTF-8 (Cyrillic) login, upserts kept by ExternalId (same Ref the second time,
-status Updated), INN checked (item-level Error), an unknown
+authentication with a UTF-8 (Cyrillic) login, upserts kept by ExternalId
+(same Ref the second time, status Updated), INN checked (item-level Error), an unknown
 CounterpartyRef or ContractRef or OwnerRef refused with a fault, files
 kept with their bytes, payments returned by GetChanges.
 
