@@ -338,14 +338,16 @@ class Complaint(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
                 'answered_on': cls._today(),
                 })
         Activity.close(complaints, [codes.COMPLAINT_ACCOUNTING_QUESTION])
-        for complaint in complaints:
-            for activity in Activity.open_for([complaint], [codes.PAYMENT_COMPLAINT]):
-                if activity.owner:
-                    cls.notify_user([complaint], 'tryton-ok',
-                        gettext('mrk_monitoring.msg_complaint_answered',
-                            complaint=complaint.rec_name),
-                        description=complaint.accounting_answer,
-                        user=activity.owner)
+        # The client managers' open activities of the complaints, read once
+        for activity in Activity.open_for(
+                complaints, [codes.PAYMENT_COMPLAINT]):
+            complaint = activity.origin
+            if activity.owner:
+                cls.notify_user([complaint], 'tryton-ok',
+                    gettext('mrk_monitoring.msg_complaint_answered',
+                        complaint=complaint.rec_name),
+                    description=complaint.accounting_answer,
+                    user=activity.owner)
 
     @classmethod
     @check_write_rule
